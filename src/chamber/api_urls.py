@@ -1,0 +1,14 @@
+"""/api/v1/: every app registers its viewsets on this one router."""
+
+from rest_framework.routers import DefaultRouter
+
+from chamber.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
+from chamber.orgs.api import OrganizationViewSet
+
+router = DefaultRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("people", PersonViewSet, basename="person")
+router.register("memberships", MembershipViewSet, basename="membership")
+
+urlpatterns = router.urls

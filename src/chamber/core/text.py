@@ -1,0 +1,64 @@
+"""Searchable forms of Chinese names: full pinyin, initials and the search text.
+
+Staff search the register by a Chinese fragment, full pinyin or pinyin initials
+(华为 / huawei / hw). Names are converted once, when they are written, and the
+directory searches the stored forms.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+# Leading place names ("深圳市", "宝安区", "广东省深圳市") are dropped for the initials,
+# because staff type the initials of what the enterprise is called, not of its city.
+_PLACE_PREFIX = re.compile(r"^(?:(?:广东省|广东|深圳市|深圳|宝安区|宝安|中国)\s*)+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to half-width), lower case, collapsed spaces."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().lower()
+
+
+def full_pinyin(name: str) -> str:
+    return "".join(lazy_pinyin(normalize(name), errors="default")).replace(" ", "")
+
+
+def initials(name: str) -> str:
+    core = _PLACE_PREFIX.sub("", normalize(name)) or normalize(name)
+    return "".join(
+        s[0] for s in lazy_pinyin(core, style=Style.FIRST_LETTER, errors="default") if s.strip()
+    ).replace(" ", "")
+
+
+def search_text(*parts: str) -> str:
+    """One lower-case string holding every searchable form of the given names/codes."""
+    out: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        n = normalize(part)
+        out.append(n)
+        if _CJK.search(n):
+            out.extend([full_pinyin(n), initials(n)])
+    return " ".join(dict.fromkeys(out))
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text or ""))
+
+
+def pinyin_readings(fragment: str, limit: int = 8) -> list[str]:
+    """Every toneless reading of a short Chinese fragment (heteronyms included)."""
+    text = normalize(fragment)
+    # The phrase reading first, then every per-character heteronym: a name stored with
+    # its phrase reading (银行 yinhang) must still be found from one character (行).
+    first = "".join(lazy_pinyin(text, errors="default"))
+    per_char = [pinyin(c, style=Style.NORMAL, heteronym=True, errors="default")[0] for c in text]
+    combos = ("".join(c) for c in itertools.product(*[list(dict.fromkeys(r)) for r in per_char]))
+    readings = dict.fromkeys(itertools.chain([first], combos))
+    return list(itertools.islice(readings, limit))

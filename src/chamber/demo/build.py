@@ -1,0 +1,21 @@
+"""Builds the whole demo federation. Each domain adds its part here, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .members import build_members
+from .orgs import build_tree
+from .users import build_users
+
+
+def build_all(
+    *, seed: int, members: int, progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    root, streets = build_tree()
+    counts = build_members(
+        seed=seed, members=members, root=root, streets=streets, progress=progress
+    )
+    build_users()
+    counts["organizations"] = 1 + len(streets)
+    return counts

@@ -1,0 +1,431 @@
+"""REST endpoints for enterprises, people and memberships. Every queryset comes from
+a selector that applies the caller's scope; every write calls a service."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from chamber.core import text
+from chamber.core.api import service_errors
+from chamber.core.pagination import CappedCountPagination
+from chamber.orgs.choices import Perm
+from chamber.orgs.models import Organization
+
+from . import selectors, services
+from .choices import Rank, SizeClass, Status
+from .models import Enterprise, Membership, Person
+
+
+class OrgCodeField(serializers.SlugRelatedField):
+    """An organisation by code, limited to those where the caller may change records."""
+
+    def __init__(self, perm: str = Perm.CHANGE, **kwargs):
+        self.perm = perm
+        super().__init__(slug_field="code", queryset=Organization.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return Organization.objects.visible_to(request.user if request else None, self.perm)
+
+
+class ScopedPKField(serializers.PrimaryKeyRelatedField):
+    """A related record by id, found only within the caller's scope."""
+
+    def __init__(self, selector, model, **kwargs):
+        self.selector = selector
+        # The real queryset comes per request from get_queryset(); this one only tells
+        # the schema generator what the field points at.
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.selector(request.user if request else None)
+
+
+# --- Enterprises -----------------------------------------------------------------------
+
+
+class TagListField(serializers.ListField):
+    """Tags as a list of names; unknown names are created on write."""
+
+    child = serializers.CharField(max_length=50)
+
+    def to_representation(self, data):
+        return [t.name for t in data.all()]
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    tags = TagListField(required=False)
+    street = OrgCodeField(perm=Perm.VIEW, required=False, allow_null=True)
+    organization = OrgCodeField(
+        write_only=True,
+        required=False,
+        help_text="On create: code of the chamber that admits the enterprise (required).",
+    )
+    rank = serializers.ChoiceField(choices=Rank.choices, write_only=True, required=False)
+    joined = serializers.DateField(write_only=True, required=False)
+    accept_invalid_code = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Accept a code whose check character fails (needs the right role; audited).",
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "uscc_check_accepted",
+            "legal_representative",
+            "industry_section",
+            "industry_division",
+            "size_class",
+            "size_class_manual",
+            "registered_capital",
+            "employees",
+            "revenue",
+            "total_assets",
+            "registered_address",
+            "business_address",
+            "street",
+            "founded",
+            "listed",
+            "stock_code",
+            "main_products",
+            "contact_name",
+            "contact_phone",
+            "note",
+            "tags",
+            "created",
+            "updated",
+            "organization",
+            "rank",
+            "joined",
+            "accept_invalid_code",
+        ]
+        read_only_fields = ["uscc_check_accepted", "size_class_manual", "created", "updated"]
+        extra_kwargs = {"uscc": {"validators": []}}
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("organization"):
+            raise serializers.ValidationError(
+                {"organization": "Name the chamber that admits this enterprise."}
+            )
+        return attrs
+
+
+class EnterpriseFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", help_text="Name, pinyin, initials, code, legal rep.")
+    organization = filters.CharFilter(
+        method="in_org", help_text="Organisation code: members of its subtree (any time)."
+    )
+    size_class = filters.ChoiceFilter(choices=SizeClass.choices)
+    tag = filters.CharFilter(field_name="tags__name")
+
+    class Meta:
+        model = Enterprise
+        fields = ["industry_section", "industry_division", "size_class", "listed", "uscc"]
+
+    def search(self, qs, name, value):
+        return qs.filter(search_text__contains=text.normalize(value))
+
+    def in_org(self, qs, name, value):
+        org = Organization.objects.filter(code=value).first()
+        if org is None:
+            return qs.none()
+        return qs.filter(
+            Exists(
+                Membership.objects.filter(
+                    enterprise=OuterRef("pk"), organization__path__startswith=org.path
+                )
+            )
+        )
+
+
+class EnterpriseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Enterprises that are, or were, members of an organisation in the caller's scope."""
+
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilter
+    pagination_class = CappedCountPagination
+    ordering_fields = ["name", "id", "founded", "employees", "revenue"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return (
+            selectors.enterprises(self.request.user)
+            .select_related("street")
+            .prefetch_related("tags")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        org = data.pop("organization")
+        rank = data.pop("rank", Rank.MEMBER)
+        joined = data.pop("joined", None) or timezone.localdate()
+        with service_errors():
+            ent = services.create_enterprise(actor=self.request.user, organization=org, **data)
+            services.admit_member(
+                actor=self.request.user, organization=org, enterprise=ent, rank=rank, joined=joined
+            )
+        serializer.instance = ent
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        for key in ("organization", "rank", "joined"):
+            data.pop(key, None)
+        with service_errors():
+            serializer.instance = services.update_enterprise(
+                actor=self.request.user, enterprise=serializer.instance, **data
+            )
+
+
+# --- People ------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    enterprise = ScopedPKField(selectors.enterprises, Enterprise, required=False, allow_null=True)
+    mobile = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    id_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=30,
+        help_text="Write only; read back masked, or in full from the retrieve endpoint "
+        "when your role may see personal data (the reading is logged).",
+    )
+    id_number_masked = serializers.SerializerMethodField()
+    political_affiliation = serializers.CharField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "mobile",
+            "id_number",
+            "id_number_masked",
+            "enterprise",
+            "title",
+            "political_affiliation",
+            "education",
+            "native_place",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["created", "updated"]
+
+    def get_id_number_masked(self, obj: Person) -> str:
+        return obj.id_number_masked
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("full_personal"):
+            data["mobile"] = instance.mobile_masked
+            data["political_affiliation"] = None
+        else:
+            data["id_number"] = instance.id_number or ""
+        return data
+
+
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """People linked to members in the caller's scope. Lists mask the mobile and ID
+    number; retrieving one shows them in full to roles that may, and logs it."""
+
+    serializer_class = PersonSerializer
+    pagination_class = CappedCountPagination
+    filterset_fields = ["enterprise", "gender"]
+    ordering_fields = ["name", "id"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return selectors.people(self.request.user)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        person = self.get_object()
+        full = (
+            Person.objects.visible_to(request.user, Perm.VIEW_PERSONAL)
+            .filter(pk=person.pk)
+            .exists()
+        )
+        if full:
+            services.reveal_personal_data(actor=request.user, person=person)
+        return Response(
+            PersonSerializer(
+                person, context={**self.get_serializer_context(), "full_personal": full}
+            ).data
+        )
+
+    def perform_create(self, serializer):
+        with service_errors():
+            serializer.instance = services.create_person(
+                actor=self.request.user, **serializer.validated_data
+            )
+
+    def perform_update(self, serializer):
+        with service_errors():
+            serializer.instance = services.update_person(
+                actor=self.request.user, person=serializer.instance, **serializer.validated_data
+            )
+
+
+# --- Memberships -------------------------------------------------------------------------
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organization = OrgCodeField()
+    enterprise = ScopedPKField(selectors.enterprises, Enterprise, required=False, allow_null=True)
+    person = ScopedPKField(selectors.people, Person, required=False, allow_null=True)
+    member_org = OrgCodeField(perm=Perm.VIEW, required=False, allow_null=True)
+    representative = ScopedPKField(selectors.people, Person, required=False, allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "organization",
+            "kind",
+            "enterprise",
+            "person",
+            "member_org",
+            "representative",
+            "rank",
+            "joined",
+            "left",
+            "left_reason",
+            "moved_from",
+            "name",
+            "status",
+        ]
+        read_only_fields = ["kind", "left", "left_reason", "moved_from", "name"]
+
+    def get_status(self, obj: Membership) -> str:
+        return Status.ACTIVE if obj.is_active else Status.LEFT
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["organization"] = instance.organization.code
+        return data
+
+
+class EndSerializer(serializers.Serializer):
+    left = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class TransferSerializer(serializers.Serializer):
+    to = OrgCodeField()
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class MembershipFilter(filters.FilterSet):
+    organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
+    status = filters.ChoiceFilter(choices=Status.choices, method="by_status")
+    q = filters.CharFilter(method="search")
+
+    class Meta:
+        model = Membership
+        fields = ["kind", "rank", "enterprise", "person"]
+
+    def in_org(self, qs, name, value):
+        org = Organization.objects.filter(code=value).first()
+        return qs.filter(organization__path__startswith=org.path) if org else qs.none()
+
+    def by_status(self, qs, name, value):
+        return (
+            qs.active() if value == Status.ACTIVE else qs.exclude(pk__in=qs.active().values("pk"))
+        )
+
+    def search(self, qs, name, value):
+        return qs.filter(selectors.search_condition(value))
+
+
+class MembershipViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Memberships in the caller's scope. Ending and moving are POST actions, so the
+    history is kept: a membership is never deleted."""
+
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    pagination_class = CappedCountPagination
+    ordering_fields = ["joined", "left", "sort_key", "rank", "id"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return selectors.memberships(self.request.user).select_related("organization")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        with service_errors():
+            serializer.instance = services.admit_member(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = {
+            k: v
+            for k, v in serializer.validated_data.items()
+            if k in ("rank", "joined", "representative")
+        }
+        with service_errors():
+            serializer.instance = services.update_membership(
+                actor=self.request.user, membership=serializer.instance, **data
+            )
+
+    @extend_schema(request=EndSerializer, responses={200: MembershipSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk=None) -> Response:
+        membership = self.get_object()
+        body = EndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            services.end_membership(
+                actor=request.user,
+                membership=membership,
+                left=body.validated_data["left"],
+                reason=body.validated_data.get("reason", ""),
+            )
+        return Response(self.get_serializer(membership).data)
+
+    @extend_schema(
+        request=TransferSerializer,
+        responses={201: MembershipSerializer, 400: OpenApiResponse(description="invalid")},
+    )
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk=None) -> Response:
+        membership = self.get_object()
+        body = TransferSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            new = services.transfer_membership(
+                actor=request.user, membership=membership, **body.validated_data
+            )
+        return Response(self.get_serializer(new).data, status=201)

@@ -1,0 +1,146 @@
+"""Scoped reads of the member register, shared by pages, the API and exports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from chamber.core import text
+from chamber.core.audit import trail_for
+from chamber.orgs.choices import Perm
+from chamber.orgs.models import Organization
+
+from .choices import Status
+from .models import Due, Enterprise, Membership, Person
+
+SORTS = {
+    "name": "sort_key",
+    "-name": "-sort_key",
+    "joined": "joined",
+    "-joined": "-joined",
+    "rank": "rank",
+}
+
+
+@dataclass
+class DirectoryFilters:
+    q: str = ""
+    org: Organization | None = None
+    industry: str = ""
+    size_class: str = ""
+    rank: str = ""
+    kind: str = ""
+    status: str = Status.ACTIVE
+    sort: str = "name"
+
+
+def search_condition(q: str) -> Q:
+    """How a query finds members in `search_text` (name, pinyin, initials, code, legal
+    representative): a fragment of three or more characters is a substring match,
+    served on PostgreSQL by a trigram index. Trigrams can't serve one or two Chinese
+    characters, so those also match any pinyin reading of them (index-served), and the
+    Chinese itself is checked on the rows found. One or two Latin letters are
+    initials, matched from the start."""
+    q = text.normalize(q)
+    if not q:
+        return Q()
+    if len(q) >= 3:
+        return Q(search_text__contains=q)
+    if text.has_cjk(q):
+        readings = Q()
+        for reading in text.pinyin_readings(q):
+            readings |= Q(search_text__contains=reading)
+        return readings & Q(search_text__contains=q)
+    if re.fullmatch(r"[a-z]+", q):
+        return Q(initials__startswith=q)
+    return Q(search_text__contains=q)
+
+
+def directory(user: Any, filters: DirectoryFilters) -> QuerySet[Membership]:
+    """The member directory as `user` may see it: one row per membership."""
+    qs = Membership.objects.visible_to(user, Perm.VIEW)
+    if filters.org is not None:
+        qs = qs.filter(organization__path__startswith=filters.org.path)
+    if filters.status == Status.ACTIVE:
+        qs = qs.active()
+    elif filters.status == Status.LEFT:
+        qs = qs.filter(left__isnull=False, left__lte=timezone.localdate())
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.rank:
+        qs = qs.filter(rank=filters.rank)
+    if filters.industry:
+        qs = qs.filter(enterprise__industry_section=filters.industry)
+    if filters.size_class:
+        qs = qs.filter(enterprise__size_class=filters.size_class)
+    if filters.q:
+        qs = qs.filter(search_condition(filters.q))
+    return qs.select_related("organization", "enterprise", "representative")
+
+
+def enterprises(user: Any, perm: str = Perm.VIEW) -> QuerySet[Enterprise]:
+    return Enterprise.objects.visible_to(user, perm)
+
+
+def people(user: Any, perm: str = Perm.VIEW) -> QuerySet[Person]:
+    return Person.objects.visible_to(user, perm)
+
+
+def memberships(user: Any, perm: str = Perm.VIEW) -> QuerySet[Membership]:
+    return Membership.objects.visible_to(user, perm)
+
+
+def get_enterprise(user: Any, pk: int, perm: str = Perm.VIEW) -> Enterprise:
+    """The enterprise if `user` may see it, else 404: another chamber's member is not
+    found, not forbidden."""
+    return get_object_or_404(enterprises(user, perm), pk=pk)
+
+
+def get_person(user: Any, pk: int, perm: str = Perm.VIEW) -> Person:
+    return get_object_or_404(people(user, perm), pk=pk)
+
+
+def enterprise_profile(user: Any, pk: int) -> dict[str, Any]:
+    """Everything the member page shows about an enterprise, in a fixed number of queries."""
+    ent = get_object_or_404(
+        enterprises(user)
+        .select_related("street")
+        .prefetch_related(
+            "tags",
+            "milestones",
+            Prefetch("people", queryset=Person.objects.order_by("name")),
+        ),
+        pk=pk,
+    )
+    history = list(
+        memberships(user)
+        .filter(enterprise=ent)
+        .select_related("organization", "representative", "moved_from__organization")
+        .prefetch_related(Prefetch("dues", queryset=Due.objects.prefetch_related("payments")))
+        .order_by("joined", "id")
+    )
+    return {
+        "enterprise": ent,
+        "memberships": history,
+        "trail": list(visible_trail(user, trail_for(ent))[:100]),
+    }
+
+
+def visible_trail(user: Any, entries: QuerySet) -> QuerySet:
+    """Audit entries tied to organisations the user sees (or to none)."""
+    from chamber.orgs import scope
+
+    ids = scope.org_ids(user, Perm.VIEW)
+    if ids is scope.ALL:
+        return entries
+    return entries.filter(Q(organization_id__isnull=True) | Q(organization_id__in=ids))
+
+
+def uses_trigram_index() -> bool:
+    return connection.vendor == "postgresql"

@@ -1,0 +1,75 @@
+from django.contrib import admin
+
+from chamber.core.models import AuditEntry
+
+from . import scope, services
+from .admin_scope import ManagedAdmin, ScopedAdmin
+from .models import DivisionCode, Organization, RoleAssignment
+
+
+class DivisionCodeInline(admin.TabularInline):
+    model = DivisionCode
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ManagedAdmin):
+    list_display = ["code", "name", "kind", "parent", "division_code", "founded", "closed"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "name_en"]
+    inlines = [DivisionCodeInline]
+    fields = [
+        "code",
+        "name",
+        "name_en",
+        "kind",
+        "parent",
+        "division_code",
+        "division_code_year",
+        "founded",
+        "closed",
+        "successors",
+        "sort_order",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in services.ORG_FIELDS if f in form.cleaned_data}
+        if change:
+            parent = form.cleaned_data.get("parent")
+            original = Organization.objects.get(pk=obj.pk)
+            if parent and parent != original.parent:
+                services.move_organization(actor=request.user, org=original, new_parent=parent)
+            form.instance = services.update_organization(actor=request.user, org=original, **data)
+        else:
+            form.instance = services.create_organization(
+                actor=request.user, parent=form.cleaned_data.get("parent"), **data
+            )
+        obj.pk = form.instance.pk
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(ManagedAdmin):
+    list_display = ["user", "role", "organization"]
+    list_filter = ["role"]
+
+    def get_queryset(self, request):
+        return RoleAssignment.objects.filter(
+            organization__in=Organization.objects.visible_to(request.user, "manage")
+        ).select_related("user", "organization")
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ScopedAdmin):
+    """The audit trail, for administrators of the organisations it concerns."""
+
+    list_display = ["at", "actor", "action", "object_repr"]
+    list_filter = ["action"]
+    view_perm = "manage"
+
+    def get_queryset(self, request):
+        ids = scope.org_ids(request.user, "manage")
+        qs = AuditEntry.objects.select_related("actor")
+        return qs if ids is scope.ALL else qs.filter(organization_id__in=ids)

@@ -1,0 +1,80 @@
+"""The one scoping rule (DESIGN §1, STYLE "Scope").
+
+A user's roles each grant permissions over an organisation's subtree. `org_ids(user,
+perm)` is the set of organisation ids where `user` holds `perm`, or ALL for the
+superuser. Every scoped model's queryset has `visible_to(user, perm)`, built on it, and
+every view, API endpoint, admin page, export and report reads through that method.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .choices import ROLE_PERMS, Perm
+
+ALL = None  # sentinel: no restriction
+_CACHE_ATTR = "_chamber_scope"
+
+
+def org_ids(user: Any, perm: str = Perm.VIEW) -> frozenset[int] | None:
+    """Organisation ids in which `user` holds `perm`; ALL (None) for a superuser."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return ALL
+    cache: dict[str, frozenset[int] | None] = getattr(user, _CACHE_ATTR, None) or {}
+    if perm in cache:
+        return cache[perm]
+    from .models import Organization, RoleAssignment
+
+    roots = [
+        path
+        for role, path in RoleAssignment.objects.filter(user=user).values_list(
+            "role", "organization__path"
+        )
+        if perm in ROLE_PERMS.get(role, ())
+    ]
+    if not roots:
+        ids: frozenset[int] = frozenset()
+    else:
+        q = models.Q()
+        for path in roots:
+            q |= models.Q(path__startswith=path)
+        ids = frozenset(Organization.objects.filter(q).values_list("id", flat=True))
+    cache[perm] = ids
+    setattr(user, _CACHE_ATTR, cache)
+    return ids
+
+
+def has_perm(user: Any, perm: str, organization_id: int | None) -> bool:
+    """Does `user` hold `perm` over the organisation `organization_id`?"""
+    ids = org_ids(user, perm)
+    if ids is ALL:
+        return True
+    return organization_id is not None and organization_id in ids
+
+
+def has_any(user: Any, perm: str) -> bool:
+    ids = org_ids(user, perm)
+    return ids is ALL or bool(ids)
+
+
+def forget(user: Any) -> None:
+    """Drop the cached scope (after a role change within a request or a test)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset of every scoped model. The model says how its rows reach an
+    organisation by defining `scope_condition(org_ids)` (a Q or boolean expression)."""
+
+    def visible_to(self, user: Any, perm: str = Perm.VIEW) -> ScopedQuerySet:
+        ids = org_ids(user, perm)
+        if ids is ALL:
+            return self
+        if not ids:
+            return self.none()
+        return self.filter(self.model.scope_condition(ids))

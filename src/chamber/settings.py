@@ -1,0 +1,201 @@
+"""Settings, configured from the environment (DESIGN §4).
+
+DATABASE_URL       default: SQLite file under var/; postgres://... for PostgreSQL
+CHAMBER_SECRET_KEY required unless CHAMBER_DEBUG is on (a throwaway key is made for dev)
+CHAMBER_DEBUG      "1"/"true" for development
+CHAMBER_ALLOWED_HOSTS comma-separated host names
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(os.environ.get("CHAMBER_HOME", BASE_DIR.parent.parent))
+VAR_DIR = Path(os.environ.get("CHAMBER_VAR", PROJECT_DIR / "var"))
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _flag("CHAMBER_DEBUG")
+SECRET_KEY = os.environ.get("CHAMBER_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not _flag("CHAMBER_ALLOW_DEV_KEY", True):
+        raise RuntimeError("CHAMBER_SECRET_KEY must be set in production")
+    # Development only: a fixed key so encrypted demo data survives restarts.
+    SECRET_KEY = "chamber-development-key-not-for-production"
+# Salt for the encrypted personal-data fields (ID numbers); derived keys use SECRET_KEY too.
+SALT_KEY = os.environ.get("CHAMBER_FIELD_SALT", "chamber-field-salt")
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("CHAMBER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "chamber.core",
+    "chamber.orgs",
+    "chamber.members",
+    "chamber.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "chamber.urls"
+WSGI_APPLICATION = "chamber.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'chamber.sqlite3'}"),
+        conn_max_age=int(os.environ.get("CHAMBER_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the app server read while an import writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "chamber.orgs.backends.ChamberBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "chamber.orgs.passwords.DemoPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Sessions expire after 8 idle hours and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("CHAMBER_SESSION_SECONDS", 8 * 3600))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = _flag("CHAMBER_SECURE_COOKIES")
+
+# Throttled sign-in: 5 failures per user name and address lock for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("CHAMBER_AXES_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+# Front-end packages come from npm (package-lock.json) into node_modules; only their
+# dist folders are served (locally: deployments are often on an intranet), never committed.
+NODE_MODULES = Path(os.environ.get("CHAMBER_NODE_MODULES", PROJECT_DIR / "node_modules"))
+STATICFILES_DIRS = [BASE_DIR / "static"] + [
+    (f"vendor/{name}", NODE_MODULES / package / "dist")
+    for name, package in [("bootstrap", "bootstrap"), ("htmx", "htmx.org"), ("echarts", "echarts")]
+    if (NODE_MODULES / package / "dist").exists()
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+MEDIA_ROOT = Path(os.environ.get("CHAMBER_MEDIA", VAR_DIR / "media"))
+MEDIA_URL = "media/"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["chamber.orgs.api_permissions.ScopedPermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "chamber.core.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Chamber API",
+    "DESCRIPTION": "Member-and-service register of a federation of industry and commerce. "
+    "Every endpoint applies the caller's organisation scope.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the sidecar package, served locally: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+
+# The demo accounts (password "chamber-demo") work only where the demo was loaded.
+CHAMBER_DEMO_PASSWORD = "chamber-demo"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "chamber": {"handlers": ["console"], "level": os.environ.get("CHAMBER_LOG", "INFO")},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
