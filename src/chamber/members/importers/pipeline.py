@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +35,7 @@ from ..choices import MemberKind, Rank
 from ..models import Enterprise, Membership, Person
 from ..services import ENTERPRISE_FIELDS
 from ..sizing import compute_size_class
-from . import names
+from . import fastsql, names
 from .columns import BY_KEY
 from .reader import FileProblem, Table, open_table
 from .rows import CleanRow, RowError, RowReader
@@ -71,6 +71,106 @@ LOADED = [
     *ROW_FIELDS,
 ]
 CREATE, UPDATE, SAME = "create", "update", "same"
+
+ENTERPRISE_INSERT = [
+    "id",
+    "name",
+    "uscc",
+    "uscc_check_accepted",
+    "legal_representative",
+    "industry_section",
+    "industry_division",
+    "size_class",
+    "size_class_manual",
+    "registered_capital",
+    "employees",
+    "revenue",
+    "total_assets",
+    "registered_address",
+    "business_address",
+    "street",
+    "founded",
+    "listed",
+    "stock_code",
+    "main_products",
+    "contact_name",
+    "contact_phone",
+    "note",
+    "search_text",
+    "created",
+    "updated",
+]
+ENTERPRISE_DEFAULTS: dict[str, Any] = {
+    "uscc_check_accepted": False,
+    "legal_representative": "",
+    "industry_section": "",
+    "industry_division": "",
+    "size_class": "",
+    "size_class_manual": False,
+    "registered_capital": None,
+    "employees": None,
+    "revenue": None,
+    "total_assets": None,
+    "registered_address": "",
+    "business_address": "",
+    "street": None,
+    "founded": None,
+    "listed": False,
+    "stock_code": "",
+    "main_products": "",
+    "contact_name": "",
+    "contact_phone": "",
+    "note": "",
+}
+PERSON_INSERT = [
+    "id",
+    "name",
+    "gender",
+    "birth_date",
+    "mobile",
+    "id_number",
+    "enterprise",
+    "title",
+    "political_affiliation",
+    "education",
+    "native_place",
+    "search_text",
+    "created",
+    "updated",
+]
+MEMBERSHIP_INSERT = [
+    "id",
+    "organization",
+    "kind",
+    "enterprise",
+    "person",
+    "member_org",
+    "representative",
+    "rank",
+    "joined",
+    "left",
+    "left_reason",
+    "moved_from",
+    "name",
+    "sort_key",
+    "initials",
+    "search_text",
+    "created",
+    "updated",
+]
+AUDIT_INSERT = [
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "subject_type",
+    "subject_id",
+    "organization_id",
+    "changes",
+    "note",
+]
 
 
 @dataclass
@@ -135,11 +235,11 @@ class _Plan:
 
 
 class _NewPerson:
-    __slots__ = ("name", "mobile", "plan", "obj")
+    __slots__ = ("name", "mobile", "plan", "pk")
 
     def __init__(self, name: str, mobile: str, plan: _Plan):
         self.name, self.mobile, self.plan = name, mobile, plan
-        self.obj: Person | None = None
+        self.pk: int | None = None
 
 
 class Importer:
@@ -470,261 +570,266 @@ class Importer:
             if self.actor is not None and getattr(self.actor, "is_authenticated", False)
             else None
         )
+        self._actor_id = actor.pk if actor is not None else None
         self._ct = {
-            m: ContentType.objects.get_for_model(m) for m in (Enterprise, Person, Membership)
+            m: ContentType.objects.get_for_model(m).pk
+            for m in (Enterprise, Person, Membership, Organization)
         }
-        self._actor = actor
         self._org_str = str(self.org)
+        self._tables = {
+            "enterprise": fastsql.Table(Enterprise, ENTERPRISE_INSERT),
+            "person": fastsql.Table(Person, PERSON_INSERT),
+            "membership": fastsql.Table(Membership, MEMBERSHIP_INSERT),
+            "audit": fastsql.Table(AuditEntry, AUDIT_INSERT),
+        }
         self.progress("write", 0, total)
         with transaction.atomic():
-            done = 0
             for start in range(0, total, self.chunk):
                 self._write_chunk(self.plans[start : start + self.chunk])
-                done = min(total, start + self.chunk)
-                self.progress("write", done, total)
+                self.progress("write", min(total, start + self.chunk), total)
             AuditEntry.objects.create(
                 actor=actor,
                 action=AuditAction.IMPORT,
-                object_type=ContentType.objects.get_for_model(Organization),
+                object_type_id=self._ct[Organization],
                 object_id=self.org.pk,
                 object_repr=self._org_str[:200],
-                subject_type=ContentType.objects.get_for_model(Organization),
+                subject_type_id=self._ct[Organization],
                 subject_id=self.org.pk,
                 organization_id=self.org.pk,
                 changes={"file": filename, "rows": out.rows, "counts": out.counts},
-                note=_("Imported %(file)s: %(rows)d rows") % {"file": filename, "rows": out.rows},
+                note=(_("Imported %(file)s: %(rows)d rows") % {"file": filename, "rows": out.rows})[
+                    :500
+                ],
             )
         out.written = True
         self.plans = []
 
     def _write_chunk(self, plans: list[_Plan]) -> None:
         now = timezone.now()
-        org = self.org
-        audits: list[AuditEntry] = []
+        org_id = self.org.pk
+        org_str = self._org_str
+        audits: list[tuple] = []
         ct_e, ct_p, ct_m = self._ct[Enterprise], self._ct[Person], self._ct[Membership]
-        actor = self._actor
+        actor_id = self._actor_id
 
         def entry(action, ct, obj_id, repr_, subject_id, changes):
             audits.append(
-                AuditEntry(
-                    actor=actor,
-                    action=action,
-                    object_type=ct,
-                    object_id=obj_id,
-                    object_repr=repr_[:200],
-                    subject_type=ct_e,
-                    subject_id=subject_id,
-                    organization_id=org.pk,
-                    changes=changes,
+                (
+                    now,
+                    actor_id,
+                    action,
+                    ct,
+                    obj_id,
+                    repr_[:200],
+                    ct_e,
+                    subject_id,
+                    org_id,
+                    changes,
+                    "",
                 )
             )
 
-        # Enterprises
-        new_ents: list[Enterprise] = []
+        # Enterprises: new ones get reserved ids, changed ones are updated per field set.
+        creating = [p for p in plans if p.ent is None]
+        ids = fastsql.reserve_ids(Enterprise, len(creating))
+        ent_rows = []
+        for p, pk in zip(creating, ids, strict=True):
+            c, v = p.clean, p.ent_changes
+            values = {**ENTERPRISE_DEFAULTS, **v, "uscc": c.uscc}
+            ent_rows.append([pk, *(values[f] for f in ENTERPRISE_INSERT[1:-2]), now, now])
+            p.ent = {"id": pk, "name": values["name"], "search_text": values["search_text"]}
+            entry(
+                AuditAction.CREATE,
+                ct_e,
+                pk,
+                values["name"],
+                pk,
+                {f: _plain(values.get(f)) for f in ENTERPRISE_FIELDS},
+            )
+        self._tables["enterprise"].insert(ent_rows)
+        groups: dict[tuple[str, ...], list[list]] = {}
+        renamed: dict[int, tuple[str, str]] = {}
         for p in plans:
-            if p.ent is None:
-                c = p.clean
-                ent = Enterprise(uscc=c.uscc, created=now, updated=now, **p.ent_changes)
-                new_ents.append(ent)
-        Enterprise.objects.bulk_create(new_ents, batch_size=self._batch(Enterprise))
-        it = iter(new_ents)
-        changed_ents: list[Enterprise] = []
-        update_fields: set[str] = set()
-        renamed: dict[int, Enterprise] = {}
-        for p in plans:
-            if p.ent is None:
-                ent = next(it)
-                p.ent = {"id": ent.pk, "name": ent.name, "search_text": ent.search_text}
-                entry(
-                    AuditAction.CREATE,
-                    ct_e,
-                    ent.pk,
-                    ent.name,
-                    ent.pk,
-                    {f: _plain(getattr(ent, f, None)) for f in ENTERPRISE_FIELDS},
-                )
-            elif p.ent_changes:
-                e = p.ent
-                ent = Enterprise(**{k: v for k, v in e.items()})
-                before = {k: _plain(e.get(k)) for k in p.ent_changes if k in e}
-                for k, v in p.ent_changes.items():
-                    setattr(ent, k, v)
-                ent.updated = now
-                changed_ents.append(ent)
-                update_fields.update(p.ent_changes)
-                if "search_text" in p.ent_changes or "name" in p.ent_changes:
-                    renamed[ent.pk] = ent
+            if p.ent_changes and "id" in p.ent and "uscc" in p.ent:
+                e, v = p.ent, p.ent_changes
+                key = tuple(sorted(v))
+                groups.setdefault(key, []).append([*(v[k] for k in key), now, e["id"]])
                 diff = {
-                    k: [before.get(k), _plain(v)]
-                    for k, v in p.ent_changes.items()
+                    k: [_plain(e.get(k)), _plain(val)]
+                    for k, val in v.items()
                     if k in ENTERPRISE_FIELDS
                 }
+                name = v.get("name", e["name"])
+                search = v.get("search_text", e["search_text"])
+                if "name" in v or "search_text" in v:
+                    renamed[e["id"]] = (name, search)
                 if diff:
-                    entry(AuditAction.UPDATE, ct_e, ent.pk, ent.name, ent.pk, diff)
-                p.ent = {"id": ent.pk, "name": ent.name, "search_text": ent.search_text}
-        if changed_ents:
-            Enterprise.objects.bulk_update(
-                changed_ents, sorted(update_fields | {"updated"}), batch_size=500
-            )
+                    entry(AuditAction.UPDATE, ct_e, e["id"], name, e["id"], diff)
+                p.ent = {"id": e["id"], "name": name, "search_text": search}
+        for key, rows in groups.items():
+            fastsql.Table(Enterprise, [*key, "updated"]).update(rows)
         if renamed:
-            self._refresh_memberships(renamed)
+            self._refresh_memberships(renamed, now)
 
         # People
-        new_people: list[Person] = []
-        person_updates: list[Person] = []
-        for p in plans:
-            person = p.person
-            if isinstance(person, _NewPerson) and person.obj is None and person.plan is p:
-                obj = Person(
-                    name=person.name,
-                    mobile=person.mobile,
-                    enterprise_id=p.ent["id"],
-                    search_text=names.search_text(person.name, person.mobile),
-                    created=now,
-                    updated=now,
-                )
-                person.obj = obj
-                new_people.append(obj)
-            elif isinstance(person, int) and p.person_changes:
-                obj = Person(id=person, updated=now, **p.person_changes)
-                obj.name = p.clean.contact_name or p.clean.legal_representative or ""
-                obj.search_text = names.search_text(obj.name, obj.mobile)
-                person_updates.append(obj)
-                entry(
-                    AuditAction.UPDATE,
-                    ct_p,
-                    person,
-                    obj.name,
-                    p.ent["id"],
-                    {"mobile": ["", p.person_changes["mobile"]]},
-                )
-        Person.objects.bulk_create(new_people, batch_size=self._batch(Person))
-        ent_names = {p.ent["id"]: p.ent["name"] for p in plans}
-        for obj in new_people:
+        new_people = [
+            p.person
+            for p in plans
+            if isinstance(p.person, _NewPerson) and p.person.pk is None and p.person.plan is p
+        ]
+        ids = fastsql.reserve_ids(Person, len(new_people))
+        person_rows = []
+        for person, pk in zip(new_people, ids, strict=True):
+            person.pk = pk
+            ent = person.plan.ent
+            search = names.search_text(person.name, person.mobile)
+            person_rows.append(
+                [
+                    pk,
+                    person.name,
+                    "",
+                    None,
+                    person.mobile,
+                    None,
+                    ent["id"],
+                    "",
+                    "",
+                    "",
+                    "",
+                    search,
+                    now,
+                    now,
+                ]
+            )
             entry(
                 AuditAction.CREATE,
                 ct_p,
-                obj.pk,
-                obj.name,
-                obj.enterprise_id,
+                pk,
+                person.name,
+                ent["id"],
                 {
-                    "name": obj.name,
+                    "name": person.name,
                     "gender": "",
                     "birth_date": None,
-                    "mobile": obj.mobile,
-                    "enterprise": ent_names.get(obj.enterprise_id, ""),
+                    "mobile": person.mobile,
+                    "enterprise": ent["name"],
                     "title": "",
                     "political_affiliation": "",
                     "education": "",
                     "native_place": "",
                 },
             )
-        if person_updates:
-            Person.objects.bulk_update(person_updates, ["mobile", "search_text", "updated"])
+        self._tables["person"].insert(person_rows)
+        person_updates = []
+        for p in plans:
+            if isinstance(p.person, int) and p.person_changes:
+                name = p.clean.contact_name or p.clean.legal_representative or ""
+                mobile = p.person_changes["mobile"]
+                person_updates.append([mobile, names.search_text(name, mobile), now, p.person])
+                entry(
+                    AuditAction.UPDATE, ct_p, p.person, name, p.ent["id"], {"mobile": ["", mobile]}
+                )
+        fastsql.Table(Person, ["mobile", "search_text", "updated"]).update(person_updates)
 
         # Memberships
-        new_members: list[Membership] = []
-        member_updates: list[Membership] = []
-        for p in plans:
+        creating = [p for p in plans if p.mem is None]
+        ids = fastsql.reserve_ids(Membership, len(creating))
+        member_rows = []
+        for p, pk in zip(creating, ids, strict=True):
+            c = p.clean
             rep_id, rep_name = self._person_ref(p)
-            if p.mem is None:
-                c = p.clean
-                ent_id, name = p.ent["id"], p.ent["name"]
-                sort_key, inits = names.forms(name)
-                m = Membership(
-                    organization=org,
-                    kind=MemberKind.ENTERPRISE,
-                    enterprise_id=ent_id,
-                    representative_id=rep_id,
-                    rank=c.rank or Rank.MEMBER,
-                    joined=c.joined or self.today,
-                    name=name,
-                    sort_key=sort_key,
-                    initials=inits,
-                    search_text=p.ent["search_text"],
-                    created=now,
-                    updated=now,
-                )
-                new_members.append(m)
-            elif p.mem_changes:
-                mem = p.mem
-                m = Membership(
-                    id=mem["id"],
-                    rank=p.mem_changes.get("rank", mem["rank"]),
-                    joined=p.mem_changes.get("joined", mem["joined"]),
-                    representative_id=rep_id
-                    if "representative" in p.mem_changes
-                    else mem["representative_id"],
-                    updated=now,
-                )
-                member_updates.append(m)
+            name = p.ent["name"]
+            sort_key, inits = names.forms(name)
+            rank = c.rank or Rank.MEMBER
+            joined = c.joined or self.today
+            member_rows.append(
+                [
+                    pk,
+                    org_id,
+                    MemberKind.ENTERPRISE.value,
+                    p.ent["id"],
+                    None,
+                    None,
+                    rep_id,
+                    rank,
+                    joined,
+                    None,
+                    "",
+                    None,
+                    name,
+                    sort_key,
+                    inits,
+                    p.ent["search_text"],
+                    now,
+                    now,
+                ]
+            )
+            entry(
+                AuditAction.CREATE,
+                ct_m,
+                pk,
+                f"{name} @ {org_str}",
+                p.ent["id"],
+                {
+                    "organization": org_str,
+                    "rank": rank,
+                    "joined": joined.isoformat(),
+                    "left": None,
+                    "left_reason": "",
+                    "representative": rep_name,
+                },
+            )
+        self._tables["membership"].insert(member_rows)
+        member_updates = []
+        for p in plans:
+            if p.mem is not None and p.mem_changes:
+                mem, ch = p.mem, p.mem_changes
+                rep_id, rep_name = self._person_ref(p)
+                rank = ch.get("rank", mem["rank"])
+                joined = ch.get("joined", mem["joined"])
+                rep = rep_id if "representative" in ch else mem["representative_id"]
+                member_updates.append([rank, joined, rep, now, mem["id"]])
                 diff: dict[str, list] = {}
-                if "rank" in p.mem_changes:
-                    diff["rank"] = [mem["rank"], m.rank]
-                if "joined" in p.mem_changes:
-                    diff["joined"] = [mem["joined"].isoformat(), m.joined.isoformat()]
-                if "representative" in p.mem_changes:
+                if "rank" in ch:
+                    diff["rank"] = [mem["rank"], rank]
+                if "joined" in ch:
+                    diff["joined"] = [mem["joined"].isoformat(), joined.isoformat()]
+                if "representative" in ch:
                     diff["representative"] = [None, rep_name]
                 entry(
                     AuditAction.UPDATE,
                     ct_m,
-                    m.pk,
-                    f"{p.ent['name']} @ {self._org_str}",
+                    mem["id"],
+                    f"{p.ent['name']} @ {org_str}",
                     p.ent["id"],
                     diff,
                 )
-        Membership.objects.bulk_create(new_members, batch_size=self._batch(Membership))
-        for m, p in zip(new_members, (p for p in plans if p.mem is None), strict=True):
-            entry(
-                AuditAction.CREATE,
-                ct_m,
-                m.pk,
-                f"{m.name} @ {self._org_str}",
-                m.enterprise_id,
-                {
-                    "organization": self._org_str,
-                    "rank": m.rank,
-                    "joined": m.joined.isoformat(),
-                    "left": None,
-                    "left_reason": "",
-                    "representative": self._person_ref(p)[1],
-                },
-            )
-        if member_updates:
-            Membership.objects.bulk_update(
-                member_updates, ["rank", "joined", "representative", "updated"], batch_size=500
-            )
-        AuditEntry.objects.bulk_create(audits, batch_size=self._batch(AuditEntry))
+        fastsql.Table(Membership, ["rank", "joined", "representative", "updated"]).update(
+            member_updates
+        )
+        self._tables["audit"].insert(audits)
 
     @staticmethod
     def _person_ref(p: _Plan) -> tuple[int | None, str | None]:
         person = p.person
         if isinstance(person, _NewPerson):
-            return person.obj.pk, person.name  # type: ignore[union-attr]
+            return person.pk, person.name
         if person is None:
             return None, None
         return person, p.clean.contact_name or p.clean.legal_representative
 
-    def _refresh_memberships(self, ents: dict[int, Enterprise]) -> None:
+    def _refresh_memberships(self, ents: dict[int, tuple[str, str]], now) -> None:
         """A renamed enterprise's memberships carry its new name and search forms."""
-        rows = list(
-            Membership.objects.filter(enterprise_id__in=list(ents)).only("id", "enterprise")
-        )
-        for m in rows:
-            ent = ents[m.enterprise_id]
-            m.name = ent.name
-            m.sort_key, m.initials = names.forms(ent.name)
-            m.search_text = ent.search_text
-        if rows:
-            Membership.objects.bulk_update(
-                rows, ["name", "sort_key", "initials", "search_text"], batch_size=500
-            )
-
-    @staticmethod
-    def _batch(model) -> int | None:
-        if connection.vendor == "sqlite":
-            return None  # Django works out the largest batch SQLite's variable limit allows
-        return 1000
+        rows = []
+        for pk, ent_id in Membership.objects.filter(enterprise_id__in=list(ents)).values_list(
+            "id", "enterprise_id"
+        ):
+            name, search = ents[ent_id]
+            sort_key, inits = names.forms(name)
+            rows.append([name, sort_key, inits, search, now, pk])
+        fastsql.Table(
+            Membership, ["name", "sort_key", "initials", "search_text", "updated"]
+        ).update(rows)
 
 
 def import_members(

@@ -258,15 +258,6 @@ class RowReader:
                     self._err(errors, row, key, v, _("A date before 1900 is not plausible here."))
                 else:
                     setattr(out, key, d)
-        if out.founded and out.joined and out.joined < out.founded:
-            self._err(
-                errors,
-                row,
-                "joined",
-                raw.get("joined"),
-                _("The member joined (%(joined)s) before the enterprise was founded (%(founded)s).")
-                % {"joined": out.joined.isoformat(), "founded": out.founded.isoformat()},
-            )
         return out if len(errors) == before else None
 
     def _phone(self, out: CleanRow, row: int, value: object, errors: list) -> None:
