@@ -400,3 +400,7 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount}"
+
+
+# Spreadsheet imports through the staff pages (members/importers/jobs.py).
+from .importers.jobs import ImportJob  # noqa: E402, F401

@@ -1,0 +1,259 @@
+"""Imports through the staff pages: an ImportJob row per uploaded file, its check and
+its write run in the background, their progress kept in the database.
+
+Why not a task queue: a background import needs to say how far it got, to every app
+process (several run behind the proxy), and the task libraries at hand (django-tasks
+with its database backend) keep a task's result but not its progress, so a progress
+row was needed in any case. With that row, a worker thread started by the request that
+needs it is all the machinery required: no broker, no worker process to deploy. The
+row's `updated` is a heartbeat; a job whose process died (a restart mid-import) stops
+beating and is shown as interrupted, with nothing written, because the write is one
+transaction. Small files (under CHAMBER_IMPORT_INLINE_BYTES) run within the request.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, connections, models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chamber.orgs.models import Organization
+from chamber.orgs.scope import ScopedQuerySet
+
+log = logging.getLogger("chamber.import")
+PAGE_ERRORS = 1000  # errors kept on the job for the page; the workbook has all
+STALE = datetime.timedelta(seconds=90)
+_threads: list[threading.Thread] = []
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    pass
+
+
+class ImportJob(models.Model):
+    """One member spreadsheet uploaded through the staff pages: where it is stored
+    (under MEDIA_ROOT/imports/), what its check found, and how far the import got."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        CHECKING = "checking", _("checking")
+        CHECKED = "checked", _("checked")
+        INVALID = "invalid", _("has errors")
+        WRITING = "writing", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+
+    RUNNING = (Status.QUEUED, Status.CHECKING, Status.WRITING)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.CharField(max_length=300)
+    original_name = models.CharField(_("file"), max_length=200)
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(max_length=10, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    outcome = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    problem = models.TextField(blank=True)
+    error_file = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        app_label = "members"
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} → {self.organization}"
+
+    @staticmethod
+    def scope_condition(org_ids: frozenset[int]) -> models.Q:
+        return models.Q(organization_id__in=org_ids)
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.file
+
+    @property
+    def error_path(self) -> Path | None:
+        return Path(settings.MEDIA_ROOT) / self.error_file if self.error_file else None
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING and not self.interrupted
+
+    @property
+    def interrupted(self) -> bool:
+        return self.status in self.RUNNING and timezone.now() - self.updated > STALE
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.CHECKED, self.Status.INVALID):
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def changes(self) -> int:
+        counts = self.outcome.get("counts") or {}
+        return sum(c.get("create", 0) + c.get("update", 0) for c in counts.values())
+
+
+def store_upload(upload, *, user: Any, organization: Organization) -> ImportJob:
+    """Save an uploaded file under MEDIA_ROOT/imports/<random>/ and make its job."""
+    folder = Path("imports") / uuid.uuid4().hex
+    name = Path(upload.name or "members").name[-100:]
+    suffix = Path(name).suffix.lower()[:6] or ".bin"
+    rel = folder / f"upload{suffix}"
+    target = Path(settings.MEDIA_ROOT) / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as f:
+        for chunk in upload.chunks():
+            f.write(chunk)
+    return ImportJob.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        organization=organization,
+        file=str(rel),
+        original_name=name,
+        size=target.stat().st_size,
+    )
+
+
+def inline_bytes() -> int:
+    return int(getattr(settings, "CHAMBER_IMPORT_INLINE_BYTES", 256 * 1024))
+
+
+def start(job: ImportJob, action: str) -> None:
+    """Check (action "check") or import ("write") the job's file: within the request
+    for a small file, else in a background thread."""
+    status = ImportJob.Status.CHECKING if action == "check" else ImportJob.Status.WRITING
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, phase=action, done=0, total=0, updated=timezone.now()
+    )
+    if job.size <= inline_bytes():
+        run(job.pk, action)
+        return
+    thread = threading.Thread(target=_in_thread, args=(job.pk, action), daemon=True)
+    _threads.append(thread)
+    thread.start()
+
+
+def wait_all(timeout: float = 60) -> None:
+    """Wait for background imports (tests, and a clean shutdown)."""
+    for t in list(_threads):
+        t.join(timeout)
+        if not t.is_alive():
+            _threads.remove(t)
+
+
+def _in_thread(job_id: int, action: str) -> None:
+    try:
+        run(job_id, action)
+    finally:
+        connection.close()
+
+
+class _Reporter:
+    """Progress into the job row, at most a few times a second. During the write the
+    import's own connection is inside its transaction, so progress goes through a
+    second connection; on SQLite that would wait for the writer's lock, so there the
+    write shows as running without a count."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.last = 0.0
+        self.side = None
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.5 and done != total:
+            return
+        self.last = now
+        values = [phase, done, total, timezone.now(), self.job_id]
+        sql = (
+            f"UPDATE {ImportJob._meta.db_table} SET phase = %s, done = %s, total = %s, "
+            "updated = %s WHERE id = %s"
+        )
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(
+                phase=phase, done=done, total=total, updated=timezone.now()
+            )
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self.side is None:
+            self.side = connections.create_connection("default")
+        with self.side.cursor() as cursor:
+            cursor.execute(sql, values)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def run(job_id: int, action: str) -> None:
+    from .errorbook import write_error_workbook
+    from .pipeline import Importer
+
+    job = ImportJob.objects.select_related("organization", "user").get(pk=job_id)
+    reporter = _Reporter(job.pk)
+    try:
+        importer = Importer(actor=job.user, organization=job.organization, progress=reporter)
+        outcome = importer.run(job.path, dry_run=action == "check", original_name=job.original_name)
+    except Exception as e:  # the page must say something, whatever went wrong
+        log.exception("import %s failed", job_id)
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED,
+            problem=str(e)[:2000] or e.__class__.__name__,
+            finished=timezone.now(),
+        )
+        return
+    finally:
+        reporter.close()
+    error_file = ""
+    if outcome.error_count:
+        rel = Path(job.file).with_name("errors.xlsx")
+        try:
+            write_error_workbook(job.path, outcome.errors, Path(settings.MEDIA_ROOT) / rel)
+            error_file = str(rel)
+        except Exception:
+            log.exception("error workbook for import %s", job_id)
+    if outcome.problem:
+        status = ImportJob.Status.INVALID
+    elif outcome.error_count:
+        status = ImportJob.Status.INVALID
+    elif action == "check":
+        status = ImportJob.Status.CHECKED
+    else:
+        status = ImportJob.Status.DONE
+    ImportJob.objects.filter(pk=job_id).update(
+        status=status,
+        outcome=outcome.as_dict(),
+        errors=[e.as_dict() for e in outcome.errors[:PAGE_ERRORS]],
+        error_count=outcome.error_count,
+        problem=outcome.problem,
+        error_file=error_file,
+        done=outcome.rows,
+        total=outcome.rows,
+        finished=timezone.now(),
+    )
