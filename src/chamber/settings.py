@@ -94,6 +94,8 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CHAMBER_CONN_MAX_AGE", "60")),
     )
 }
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the app server read while an import writes.
     DATABASES["default"]["OPTIONS"] = {
