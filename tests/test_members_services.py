@@ -18,14 +18,20 @@ def entries(obj, **kw):
         object_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, **kw
     )
 
+
 HUAWEI = "914403001922038216"
 
 
 def test_create_enterprise_normalises_code_computes_size_and_audits(world):
     ent = services.create_enterprise(
-        actor=world.secretary, organization=world.xixiang, name="深圳市新企业有限公司",
-        uscc=" 91440300708461136t ", industry_section="C", industry_division="39",
-        employees=350, revenue=Decimal("2500"),
+        actor=world.secretary,
+        organization=world.xixiang,
+        name="深圳市新企业有限公司",
+        uscc=" 91440300708461136t ",
+        industry_section="C",
+        industry_division="39",
+        employees=350,
+        revenue=Decimal("2500"),
     )
     assert ent.uscc == "91440300708461136T"
     assert ent.size_class == "medium" and not ent.size_class_manual
@@ -36,8 +42,14 @@ def test_create_enterprise_normalises_code_computes_size_and_audits(world):
 
 def test_manual_size_class_wins(world):
     ent = services.create_enterprise(
-        actor=world.staff, organization=world.xixiang, name="手填规模有限公司", uscc=HUAWEI,
-        industry_section="C", employees=5000, revenue=Decimal(100000), size_class="small",
+        actor=world.staff,
+        organization=world.xixiang,
+        name="手填规模有限公司",
+        uscc=HUAWEI,
+        industry_section="C",
+        employees=5000,
+        revenue=Decimal(100000),
+        size_class="small",
     )
     assert ent.size_class == "small" and ent.size_class_manual
 
@@ -63,11 +75,17 @@ def test_pilot_code_needs_the_right_role_and_is_audited(world):
     pilot = "91350100M0001TGQXM"
     with pytest.raises(PermissionDenied):
         services.create_enterprise(
-            actor=world.secretary, organization=world.xixiang, name="试点", uscc=pilot,
+            actor=world.secretary,
+            organization=world.xixiang,
+            name="试点",
+            uscc=pilot,
             accept_invalid_code=True,
         )
     ent = services.create_enterprise(
-        actor=world.staff, organization=world.xixiang, name="试点", uscc=pilot,
+        actor=world.staff,
+        organization=world.xixiang,
+        name="试点",
+        uscc=pilot,
         accept_invalid_code=True,
     )
     assert ent.uscc_check_accepted
@@ -77,14 +95,18 @@ def test_pilot_code_needs_the_right_role_and_is_audited(world):
 def test_division_must_match_section(world):
     with pytest.raises(ValidationError) as e:
         services.update_enterprise(
-            actor=world.staff, enterprise=world.ent_x, industry_section="F",
+            actor=world.staff,
+            enterprise=world.ent_x,
+            industry_section="F",
             industry_division="39",
         )
     assert "industry_division" in e.value.message_dict
 
 
 def test_rename_updates_directory_copy_and_trail(world):
-    services.update_enterprise(actor=world.secretary, enterprise=world.ent_x, name="华为新名字有限公司")
+    services.update_enterprise(
+        actor=world.secretary, enterprise=world.ent_x, name="华为新名字有限公司"
+    )
     world.m_x.refresh_from_db()
     assert world.m_x.name == "华为新名字有限公司" and world.m_x.initials.startswith("hwxmz")
     entry = entries(world.ent_x, action=AuditAction.UPDATE).get()
@@ -98,11 +120,13 @@ def test_secretary_cannot_change_other_streets_enterprise(world):
 
 def test_person_mobile_and_id_validated(world):
     with pytest.raises(ValidationError) as e:
-        services.create_person(actor=world.staff, name="赵六", mobile="1381234567",
-                               id_number="110105194912310021")
+        services.create_person(
+            actor=world.staff, name="赵六", mobile="1381234567", id_number="110105194912310021"
+        )
     assert set(e.value.message_dict) == {"mobile", "id_number"}
-    p = services.create_person(actor=world.staff, name="赵六", mobile="+86 138 1234 5678",
-                               id_number="11010519491231002x")
+    p = services.create_person(
+        actor=world.staff, name="赵六", mobile="+86 138 1234 5678", id_number="11010519491231002x"
+    )
     assert p.mobile == "13812345678" and p.id_number == "11010519491231002X"
 
 
@@ -118,7 +142,9 @@ def test_id_number_is_encrypted_at_rest(world):
 def test_reveal_is_logged_and_refused_to_leader(world):
     data = services.reveal_personal_data(actor=world.secretary, person=world.rep_x)
     assert data["id_number"] == "11010519491231002X"
-    assert AuditEntry.objects.filter(action=AuditAction.VIEW_PERSONAL, actor=world.secretary).exists()
+    assert AuditEntry.objects.filter(
+        action=AuditAction.VIEW_PERSONAL, actor=world.secretary
+    ).exists()
     with pytest.raises(PermissionDenied):
         services.reveal_personal_data(actor=world.leader, person=world.rep_x)
 
@@ -139,7 +165,9 @@ def test_transfer_keeps_history(world):
 def test_secretary_cannot_transfer_into_other_street(world):
     with pytest.raises(PermissionDenied):
         services.transfer_membership(
-            actor=world.secretary, membership=world.m_x, to=world.fuyong,
+            actor=world.secretary,
+            membership=world.m_x,
+            to=world.fuyong,
             on=datetime.date(2017, 1, 1),
         )
     world.m_x.refresh_from_db()
@@ -148,8 +176,12 @@ def test_secretary_cannot_transfer_into_other_street(world):
 
 def test_admit_twice_refused(world):
     with pytest.raises(ValidationError):
-        services.admit_member(actor=world.staff, organization=world.xixiang,
-                              enterprise=world.ent_x, joined=datetime.date(2017, 1, 1))
+        services.admit_member(
+            actor=world.staff,
+            organization=world.xixiang,
+            enterprise=world.ent_x,
+            joined=datetime.date(2017, 1, 1),
+        )
 
 
 def test_replace_representative_keeps_membership(world):
@@ -159,14 +191,21 @@ def test_replace_representative_keeps_membership(world):
 
 
 def test_dues_and_payments_are_exact(world):
-    due = services.set_due(actor=world.secretary, membership=world.m_x, year=2017,
-                           amount=Decimal("1000.10"))
-    services.record_payment(actor=world.secretary, due=due, amount=Decimal("0.10"),
-                            paid_on=datetime.date(2017, 3, 1))
-    services.record_payment(actor=world.secretary, due=due, amount=Decimal("1000.00"),
-                            paid_on=datetime.date(2017, 4, 1))
+    due = services.set_due(
+        actor=world.secretary, membership=world.m_x, year=2017, amount=Decimal("1000.10")
+    )
+    services.record_payment(
+        actor=world.secretary, due=due, amount=Decimal("0.10"), paid_on=datetime.date(2017, 3, 1)
+    )
+    services.record_payment(
+        actor=world.secretary, due=due, amount=Decimal("1000.00"), paid_on=datetime.date(2017, 4, 1)
+    )
     with pytest.raises(ValidationError) as e:
-        services.record_payment(actor=world.secretary, due=due, amount=Decimal("0.01"),
-                                paid_on=datetime.date(2017, 5, 1))
+        services.record_payment(
+            actor=world.secretary,
+            due=due,
+            amount=Decimal("0.01"),
+            paid_on=datetime.date(2017, 5, 1),
+        )
     assert "amount" in e.value.message_dict
     assert due.payments.count() == 2

@@ -34,9 +34,7 @@ def columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
     return [opts.get_field(f).column if f != "id" else opts.pk.column for f in fields]
 
 
-def insert(
-    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> int:
+def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert `rows` (tuples in the order of `fields`, attnames) into `model`'s table.
     Values must already be what the database stores (no field conversion happens)."""
     table = connection.ops.quote_name(model._meta.db_table)

@@ -184,6 +184,9 @@ def build_members(
         for _ in range(c)
     ]
     rng.shuffle(slots)
+    del slots[members:]  # the plan rounds per street and year: exactly N members
+    while len(slots) < members:
+        slots.append((rng.choice(list(GROWTH)), 2017))
     writer = _Writer(gen, streets, tags)
     done = 0
     for start in range(0, len(slots), chunk):
