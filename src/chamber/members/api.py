@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -128,7 +129,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         if self.instance is None and not attrs.get("organization"):
             raise serializers.ValidationError(
-                {"organization": "Name the chamber that admits this enterprise."}
+                {"organization": _("Name the chamber that admits this enterprise.")}
             )
         return attrs
 
