@@ -15,8 +15,8 @@ from rest_framework.response import Response
 
 from chamber.core import text
 from chamber.core.api import service_errors
-from chamber.core.validators import check_uscc, normalize_code
 from chamber.core.pagination import CappedCountPagination
+from chamber.core.validators import check_uscc, normalize_code
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
