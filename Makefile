@@ -53,7 +53,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python -m bench $(if $(ONLY),--only $(ONLY)) $(if $(ROWS),--rows $(ROWS))
+	$(BIN)/python -m bench $(if $(ONLY),--only $(ONLY)) $(if $(ROWS),--rows $(ROWS)) $(if $(MEMBERS),--members $(MEMBERS))
 
 clean:
 	rm -rf $(VENV) node_modules var
