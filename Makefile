@@ -36,7 +36,7 @@ run: install
 	@echo "    admin     administrator"
 	@echo ""
 	CHAMBER_DEBUG=1 $(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
-		--workers 2 --no-ws chamber.wsgi:application
+		--workers 2 --blocking-threads 2 --no-ws chamber.wsgi:application
 
 test: install
 	$(BIN)/pytest
