@@ -15,6 +15,7 @@ admin.site.site_header = admin.site.site_title = pgettext_lazy("product name", "
 urlpatterns = [
     path("", home, name="home"),
     path("members/", include("chamber.members.urls")),
+    path("reports/", include("chamber.reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

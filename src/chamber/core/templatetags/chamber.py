@@ -20,3 +20,11 @@ def field_label(entry, key: str) -> str:
         return str(model._meta.get_field(key).verbose_name) if model else key
     except Exception:  # noqa: BLE001 - a field renamed since the entry was written
         return key
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """0.1442 -> "14.4%"; None -> "—"."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
