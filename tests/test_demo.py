@@ -44,7 +44,8 @@ def test_demo_tree_members_and_users(client):
     assert r.status_code == 302
 
 
-def test_demo_is_deterministic_for_a_seed(django_db_blocker):
+@pytest.mark.django_db(transaction=True)
+def test_demo_is_deterministic_for_a_seed():
     call_command("demo", members=300, seed=11)
     first = _fingerprint()
     call_command("flush", interactive=False, verbosity=0)
