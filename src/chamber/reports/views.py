@@ -49,7 +49,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "year": year,
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
         "report": report,
-        "charts": json.dumps(charts.dashboard_charts(org, year, report), cls=DjangoJSONEncoder),
+        "charts": charts.dashboard_charts(org, year, report),
     }
     return render(request, "reports/dashboard.html", context)
 
