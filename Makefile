@@ -36,7 +36,7 @@ run: install
 	@echo "    admin     administrator"
 	@echo ""
 	CHAMBER_DEBUG=1 $(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
-		--workers 2 --no-ws chamber.wsgi:application
+		--workers 2 --blocking-threads 2 --no-ws chamber.wsgi:application
 
 test: install
 	$(BIN)/pytest
@@ -53,7 +53,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 bench: install
-	$(BIN)/python -m bench $(if $(ONLY),--only $(ONLY)) $(if $(ROWS),--rows $(ROWS))
+	$(BIN)/python -m bench $(if $(ONLY),--only $(ONLY)) $(if $(ROWS),--rows $(ROWS)) $(if $(MEMBERS),--members $(MEMBERS))
 
 clean:
 	rm -rf $(VENV) node_modules var

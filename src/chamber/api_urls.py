@@ -1,9 +1,11 @@
 """/api/v1/: every app registers its viewsets on this one router."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from chamber.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from chamber.orgs.api import OrganizationViewSet
+from chamber.reports.api import AnnualReportView
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -11,4 +13,7 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("people", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("reports/annual/", AnnualReportView.as_view(), name="report-annual"),
+    *router.urls,
+]

@@ -21,12 +21,10 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 DEBUG = _flag("CHAMBER_DEBUG")
-SECRET_KEY = os.environ.get("CHAMBER_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not _flag("CHAMBER_ALLOW_DEV_KEY", True):
-        raise RuntimeError("CHAMBER_SECRET_KEY must be set in production")
-    # Development only: a fixed key so encrypted demo data survives restarts.
-    SECRET_KEY = "chamber-development-key-not-for-production"
+# Without CHAMBER_SECRET_KEY a fixed development key is used (commands, tests, make run);
+# the WSGI application refuses to serve with it unless CHAMBER_DEBUG is on (wsgi.py).
+DEV_SECRET_KEY = "chamber-development-key-not-for-production"
+SECRET_KEY = os.environ.get("CHAMBER_SECRET_KEY") or DEV_SECRET_KEY
 # Salt for the encrypted personal-data fields (ID numbers); derived keys use SECRET_KEY too.
 SALT_KEY = os.environ.get("CHAMBER_FIELD_SALT", "chamber-field-salt")
 
@@ -53,6 +51,7 @@ INSTALLED_APPS = [
     "chamber.core",
     "chamber.orgs",
     "chamber.members",
+    "chamber.reports",
     "chamber.demo",
 ]
 
@@ -69,7 +68,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "chamber.urls"
+# The benchmark mounts a naive copy of the directory beside the real one (bench/).
+ROOT_URLCONF = os.environ.get("CHAMBER_URLCONF", "chamber.urls")
 WSGI_APPLICATION = "chamber.wsgi.application"
 
 TEMPLATES = [
@@ -94,6 +94,8 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CHAMBER_CONN_MAX_AGE", "60")),
     )
 }
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the app server read while an import writes.
     DATABASES["default"]["OPTIONS"] = {

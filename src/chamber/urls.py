@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import include, path
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 
@@ -9,11 +10,12 @@ def home(request):
     return redirect("members:directory")
 
 
-admin.site.site_header = admin.site.site_title = "Chamber"
+admin.site.site_header = admin.site.site_title = pgettext_lazy("product name", "Chamber")
 
 urlpatterns = [
     path("", home, name="home"),
     path("members/", include("chamber.members.urls")),
+    path("reports/", include("chamber.reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -64,7 +64,7 @@ def trail_for(subject: models.Model) -> models.QuerySet[AuditEntry]:
     """Every entry about a member (its own record and the records hanging off it)."""
     return AuditEntry.objects.filter(
         subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
-    ).select_related("actor")
+    ).select_related("actor", "object_type")
 
 
 __all__ = ["AuditAction", "record", "snapshot", "diff", "trail_for"]

@@ -16,8 +16,9 @@ from decimal import Decimal
 from functools import cache
 
 from django.db import transaction
+from django.utils import timezone
 
-from chamber.core import text
+from chamber.core import bulk, text
 from chamber.core.validators import USCC_ALPHABET, org_code_check_char, uscc_check_char
 from chamber.members.choices import Affiliation, Gender, MemberKind, PaymentMethod, Rank
 from chamber.members.models import Due, Enterprise, Membership, Payment, Person, Tag
@@ -93,6 +94,11 @@ def _py(part: str) -> tuple[str, str]:
     return text.full_pinyin(part), text.initials(part)
 
 
+def _py_person(name: str) -> tuple[str, str]:
+    """A person's name character by character (cached per character)."""
+    return "".join(_py(c)[0] for c in name), "".join(_py(c)[1] for c in name)
+
+
 def _search(name_parts: list[str], uscc: str, rep: str) -> tuple[str, str, str, str]:
     """(name, full pinyin, initials, search text) from cached part conversions."""
     name = "".join(name_parts)
@@ -100,7 +106,7 @@ def _search(name_parts: list[str], uscc: str, rep: str) -> tuple[str, str, str, 
     # initials skip the leading place name, as text.initials does
     core_parts = name_parts[1:] if name_parts[0] in ("深圳市", "宝安区") else name_parts
     inits = "".join(_py(p)[1] for p in core_parts)
-    rep_full, rep_init = _py(rep)
+    rep_full, rep_init = _py_person(rep)
     search = " ".join(dict.fromkeys([name, full, inits, uscc.lower(), rep, rep_full, rep_init]))
     return name, full, inits, search
 
@@ -165,11 +171,11 @@ def build_members(
     root: Organization,
     streets: dict[str, Organization],
     progress: Callable[[int, int], None] | None = None,
-    chunk: int = 5000,
+    chunk: int = 20000,
 ) -> dict[str, int]:
     gen = Generator(seed)
     rng = gen.rng
-    tags = [Tag.objects.get_or_create(name=t)[0] for t in TAGS]
+    tags = [Tag.objects.get_or_create(name=t)[0].pk for t in TAGS]
     plan = _join_years(members, rng)
     slots: list[tuple[str, int]] = [
         (street, 2013 + i)
@@ -178,18 +184,19 @@ def build_members(
         for _ in range(c)
     ]
     rng.shuffle(slots)
-    # Earlier joiners get the councils' seats: sort each street's members by join year.
-    rank_left = {s: list(RANK_QUOTA) for s in GROWTH}
-    counts = {"enterprises": 0, "people": 0, "memberships": 0, "dues": 0, "payments": 0}
+    del slots[members:]  # the plan rounds per street and year: exactly N members
+    while len(slots) < members:
+        slots.append((rng.choice(list(GROWTH)), 2017))
+    writer = _Writer(gen, streets, tags)
     done = 0
     for start in range(0, len(slots), chunk):
         batch = slots[start : start + chunk]
-        with transaction.atomic():
-            _write_chunk(gen, batch, root, streets, tags, rank_left, counts)
+        writer.write(batch)
         done += len(batch)
         if progress:
             progress(done, len(slots))
-    return counts
+    bulk.reset_sequences(Enterprise, Person, Membership, Due, Payment, Enterprise.tags.through)
+    return writer.counts
 
 
 def _rank(rank_left: dict[str, list[tuple[str, int]]], street: str, year: int, rng) -> str:
@@ -203,178 +210,235 @@ def _rank(rank_left: dict[str, list[tuple[str, int]]], street: str, year: int, r
     return Rank.MEMBER
 
 
-def _write_chunk(gen, batch, root, streets, tags, rank_left, counts) -> None:
-    rng = gen.rng
-    ents: list[Enterprise] = []
-    meta: list[tuple[str, int, str, bool]] = []
-    sort_keys: list[tuple[str, str]] = []
-    for street, year in batch:
-        trade, section, division = rng.choice(TRADES)
-        core = rng.choice(CORE_CHARS) + rng.choice(CORE_CHARS)
-        parts = (["深圳市"] if rng.random() < 0.7 else []) + [core, trade, rng.choice(SUFFIXES)]
-        rep = gen.person_name()
-        uscc = gen.uscc()
-        name, full, inits, search = _search(parts, uscc, rep)
-        sort_keys.append((full, inits))
-        employees = int(rng.lognormvariate(3.6, 1.2)) + 1
-        revenue = Decimal(int(employees * rng.uniform(20, 120)))
-        assets = Decimal(int(revenue * Decimal(str(round(rng.uniform(0.5, 2.0), 2)))))
-        moved = rng.random() < GROWTH[street][2]
-        home = NEW_STREET[street] if moved and street in NEW_STREET else street
-        listed = rng.random() < 0.004
-        ents.append(
-            Enterprise(
-                name=name,
-                uscc=uscc,
-                legal_representative=rep,
-                industry_section=section,
-                industry_division=division,
-                size_class=compute_size_class(
-                    section=section,
-                    division=division,
-                    employees=employees,
-                    revenue=revenue,
-                    assets=assets,
-                ),
-                registered_capital=Decimal(rng.choice([50, 100, 200, 500, 1000, 3000, 5000])),
-                employees=employees,
-                revenue=revenue,
-                total_assets=assets,
-                registered_address=f"深圳市宝安区{streets[home].name[:2]}街道{rng.randint(1, 300)}号",
-                street=streets[home],
-                founded=gen.date_in(rng.randint(1992, year)),
-                listed=listed,
-                stock_code=f"{rng.randint(300001, 301999)}" if listed else "",
-                contact_name=rep,
-                contact_phone=gen.mobile(),
-                search_text=search,
-            )
-        )
-        meta.append((street, year, home, moved))
-    Enterprise.objects.bulk_create(ents)
-    through = Enterprise.tags.through
-    through.objects.bulk_create(
-        [
-            through(enterprise_id=e.pk, tag_id=rng.choice(tags).pk)
-            for e in ents
-            if rng.random() < 0.25
-        ]
-    )
-    people: list[Person] = []
-    for e in ents:
-        birth = datetime.date(rng.randint(1950, 1990), rng.randint(1, 12), rng.randint(1, 28))
-        people.append(
-            Person(
-                name=e.legal_representative,
-                gender=rng.choice([Gender.MALE] * 3 + [Gender.FEMALE]),
-                birth_date=birth,
-                mobile=e.contact_phone,
-                enterprise=e,
-                id_number=gen.id_number(birth) if rng.random() < 0.3 else None,
-                title=rng.choice(TITLES),
-                political_affiliation=rng.choice(
-                    [Affiliation.NONE] * 5 + [Affiliation.CPC] * 2 + [Affiliation.DEMOCRATIC_PARTY]
-                ),
-                search_text=" ".join(
-                    dict.fromkeys(
-                        [e.legal_representative, *_py(e.legal_representative), e.contact_phone]
-                    )
-                ),
-            )
-        )
-    Person.objects.bulk_create(people)
-    first: list[Membership] = []
-    for e, p, (street, year, _home, _moved), (full, inits) in zip(
-        ents, people, meta, sort_keys, strict=True
-    ):
-        joined = gen.date_in(year)
-        if year == 2017 and street in NEW_STREET and _moved:
-            org = streets[NEW_STREET[street]]
-            joined = max(joined, SPLIT)
-        else:
-            org = streets[street]
-        left = None
-        if rng.random() < 0.05:
-            left = joined + datetime.timedelta(days=rng.randint(200, 1500))
-        first.append(
-            Membership(
-                organization=org,
-                kind=MemberKind.ENTERPRISE,
-                enterprise=e,
-                representative=p,
-                rank=_rank(rank_left, street, year, rng),
-                joined=joined,
-                left=left,
-                left_reason="企业迁出宝安" if left else "",
-                name=e.name,
-                sort_key=full,
-                initials=inits,
-                search_text=e.search_text,
-            )
-        )
-    Membership.objects.bulk_create(first)
-    moves: list[Membership] = []
-    for m, (street, _year, home, moved) in zip(first, meta, strict=True):
-        if (
-            moved
-            and home != street
-            and m.organization_id == streets[street].pk
-            and m.joined < SPLIT
-            and (m.left is None or m.left > SPLIT)
-        ):
-            new_left = m.left
-            m.left, m.left_reason = SPLIT, f"街道区划调整,划入{streets[home].name}"
-            moves.append(
-                Membership(
-                    organization=streets[home],
-                    kind=m.kind,
-                    enterprise_id=m.enterprise_id,
-                    representative_id=m.representative_id,
-                    rank=m.rank,
-                    joined=SPLIT,
-                    left=new_left,
-                    left_reason=m.left_reason if new_left else "",
-                    moved_from=m,
-                    name=m.name,
-                    sort_key=m.sort_key,
-                    initials=m.initials,
-                    search_text=m.search_text,
+ENT_FIELDS = [
+    "id",
+    "name",
+    "uscc",
+    "uscc_check_accepted",
+    "legal_representative",
+    "industry_section",
+    "industry_division",
+    "size_class",
+    "size_class_manual",
+    "registered_capital",
+    "employees",
+    "revenue",
+    "total_assets",
+    "registered_address",
+    "business_address",
+    "street_id",
+    "founded",
+    "listed",
+    "stock_code",
+    "main_products",
+    "contact_name",
+    "contact_phone",
+    "note",
+    "search_text",
+    "created",
+    "updated",
+]
+PERSON_FIELDS = [
+    "id",
+    "name",
+    "gender",
+    "birth_date",
+    "mobile",
+    "id_number",
+    "enterprise_id",
+    "title",
+    "political_affiliation",
+    "education",
+    "native_place",
+    "search_text",
+    "created",
+    "updated",
+]
+MEMBER_FIELDS = [
+    "id",
+    "organization_id",
+    "kind",
+    "enterprise_id",
+    "person_id",
+    "member_org_id",
+    "representative_id",
+    "rank",
+    "joined",
+    "left",
+    "left_reason",
+    "moved_from_id",
+    "name",
+    "sort_key",
+    "initials",
+    "search_text",
+    "created",
+    "updated",
+]
+
+
+class _Writer:
+    """Generates members chunk by chunk and writes them as plain rows (core.bulk)."""
+
+    def __init__(self, gen: Generator, streets: dict[str, Organization], tags: list[int]):
+        self.gen, self.streets, self.tags = gen, streets, tags
+        self.ids = {m: bulk.IdBlock(m) for m in (Enterprise, Person, Membership, Due, Payment)}
+        self.tag_ids = bulk.IdBlock(Enterprise.tags.through)
+        self.rank_left = {s: list(RANK_QUOTA) for s in GROWTH}
+        self.counts = {"enterprises": 0, "people": 0, "memberships": 0, "dues": 0, "payments": 0}
+        self.now = timezone.now()
+        self.encrypt = Person._meta.get_field("id_number").get_prep_value
+
+    def write(self, batch: list[tuple[str, int]]) -> None:
+        gen, rng, streets, now = self.gen, self.gen.rng, self.streets, self.now
+        ents, people, tag_rows, members, dues, payments = [], [], [], [], [], []
+        for street, year in batch:
+            trade, section, division = rng.choice(TRADES)
+            core = rng.choice(CORE_CHARS) + rng.choice(CORE_CHARS)
+            parts = (["深圳市"] if rng.random() < 0.7 else []) + [core, trade, rng.choice(SUFFIXES)]
+            rep = gen.person_name()
+            uscc = gen.uscc()
+            name, full, inits, search = _search(parts, uscc, rep)
+            employees = int(rng.lognormvariate(3.6, 1.2)) + 1
+            revenue = Decimal(int(employees * rng.uniform(20, 120)))
+            assets = Decimal(int(revenue * Decimal(str(round(rng.uniform(0.5, 2.0), 2)))))
+            moved = rng.random() < GROWTH[street][2] and street in NEW_STREET
+            home = NEW_STREET[street] if moved else street
+            listed = rng.random() < 0.004
+            phone = gen.mobile()
+            ent_id = self.ids[Enterprise].take()
+            ents.append(
+                (
+                    ent_id,
+                    name,
+                    uscc,
+                    False,
+                    rep,
+                    section,
+                    division,
+                    compute_size_class(
+                        section=section,
+                        division=division,
+                        employees=employees,
+                        revenue=revenue,
+                        assets=assets,
+                    ),
+                    False,
+                    Decimal(rng.choice([50, 100, 200, 500, 1000, 3000, 5000])),
+                    employees,
+                    revenue,
+                    assets,
+                    f"深圳市宝安区{streets[home].name[:2]}街道{rng.randint(1, 300)}号",
+                    "",
+                    streets[home].pk,
+                    gen.date_in(rng.randint(1992, year)),
+                    listed,
+                    f"{rng.randint(300001, 301999)}" if listed else "",
+                    "",
+                    rep,
+                    phone,
+                    "",
+                    search,
+                    now,
+                    now,
                 )
             )
-    Membership.objects.bulk_update(
-        [m for m in first if m.left == SPLIT], ["left", "left_reason"], batch_size=2000
-    )
-    for m in moves:
-        if m.left is not None:
-            m.left_reason = "企业迁出宝安"
-    Membership.objects.bulk_create(moves)
-    dues: list[Due] = []
-    for m in first + moves:
+            if rng.random() < 0.25:
+                tag_rows.append((self.tag_ids.take(), ent_id, rng.choice(self.tags)))
+            birth = datetime.date(rng.randint(1950, 1990), rng.randint(1, 12), rng.randint(1, 28))
+            person_id = self.ids[Person].take()
+            rep_full, rep_init = _py_person(rep)
+            people.append(
+                (
+                    person_id,
+                    rep,
+                    rng.choice([Gender.MALE] * 3 + [Gender.FEMALE]),
+                    birth,
+                    phone,
+                    self.encrypt(gen.id_number(birth)) if rng.random() < 0.3 else None,
+                    ent_id,
+                    rng.choice(TITLES),
+                    rng.choice(
+                        [Affiliation.NONE] * 5
+                        + [Affiliation.CPC] * 2
+                        + [Affiliation.DEMOCRATIC_PARTY]
+                    ),
+                    "",
+                    "",
+                    " ".join(dict.fromkeys([rep, rep_full, rep_init, phone])),
+                    now,
+                    now,
+                )
+            )
+            joined = gen.date_in(year)
+            org = streets[street]
+            if year == 2017 and moved:
+                org, joined = streets[home], max(joined, SPLIT)
+            left = None
+            if rng.random() < 0.05:
+                left = joined + datetime.timedelta(days=rng.randint(200, 1500))
+            rank = _rank(self.rank_left, street, year, rng)
+            base = [org.pk, MemberKind.ENTERPRISE, ent_id, None, None, person_id, rank]
+            names = [name, full, inits, search, now, now]
+            member_id = self.ids[Membership].take()
+            if (
+                moved
+                and org.pk == streets[street].pk
+                and joined < SPLIT
+                and (left is None or left > SPLIT)
+            ):
+                # The 2017 re-division: the old chamber's membership ends, the new
+                # street's chamber's starts the same day and points back.
+                reason = f"街道区划调整,划入{streets[home].name}"
+                members.append((member_id, *base, joined, SPLIT, reason, None, *names))
+                self._dues(dues, payments, member_id, rank, joined, SPLIT)
+                new_id = self.ids[Membership].take()
+                base[0] = streets[home].pk
+                members.append(
+                    (new_id, *base, SPLIT, left, "企业迁出宝安" if left else "", member_id, *names)
+                )
+                self._dues(dues, payments, new_id, rank, SPLIT, left)
+            else:
+                members.append(
+                    (member_id, *base, joined, left, "企业迁出宝安" if left else "", None, *names)
+                )
+                self._dues(dues, payments, member_id, rank, joined, left)
+        with transaction.atomic():
+            bulk.insert(Enterprise, ENT_FIELDS, ents)
+            bulk.insert(Enterprise.tags.through, ["id", "enterprise_id", "tag_id"], tag_rows)
+            bulk.insert(Person, PERSON_FIELDS, people)
+            bulk.insert(Membership, MEMBER_FIELDS, members)
+            bulk.insert(Due, ["id", "membership_id", "year", "amount", "note"], dues)
+            bulk.insert(
+                Payment, ["id", "due_id", "paid_on", "amount", "method", "receipt_no"], payments
+            )
+        for key, rows in (
+            ("enterprises", ents),
+            ("people", people),
+            ("memberships", members),
+            ("dues", dues),
+            ("payments", payments),
+        ):
+            self.counts[key] += len(rows)
+
+    def _dues(self, dues, payments, member_id, rank, joined, left) -> None:
+        """Dues are recorded from 2016; 88% of them paid in the first half-year."""
+        rng = self.gen.rng
         for year in (2016, 2017):
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            if (
-                m.joined <= end
-                and (m.left is None or m.left > start)
-                and (m.left is None or m.left > m.joined)
-            ):
-                if m.moved_from_id is None and m.left == SPLIT and year == 2017:
-                    continue
-                dues.append(Due(membership=m, year=year, amount=DUE_BY_RANK[m.rank]))
-    Due.objects.bulk_create(dues)
-    payments = [
-        Payment(
-            due=d,
-            paid_on=datetime.date(d.year, rng.randint(1, 6), rng.randint(1, 28)),
-            amount=d.amount,
-            method=rng.choice(PaymentMethod.values),
-            receipt_no=f"BA{d.year}{d.pk:07d}",
-        )
-        for d in dues
-        if rng.random() < 0.88
-    ]
-    Payment.objects.bulk_create(payments)
-    counts["enterprises"] += len(ents)
-    counts["people"] += len(people)
-    counts["memberships"] += len(first) + len(moves)
-    counts["dues"] += len(dues)
-    counts["payments"] += len(payments)
+            if joined > end or (left is not None and left <= start):
+                continue
+            due_id = self.ids[Due].take()
+            amount = DUE_BY_RANK[rank]
+            dues.append((due_id, member_id, year, amount, ""))
+            if rng.random() < 0.88:
+                paid = datetime.date(year, rng.randint(1, 6), rng.randint(1, 28))
+                payments.append(
+                    (
+                        self.ids[Payment].take(),
+                        due_id,
+                        max(paid, joined),
+                        amount,
+                        rng.choice(PaymentMethod.values),
+                        f"BA{year}{due_id:07d}",
+                    )
+                )

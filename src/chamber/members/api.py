@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from chamber.core import text
 from chamber.core.api import service_errors
 from chamber.core.pagination import CappedCountPagination
+from chamber.core.validators import check_uscc, normalize_code
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
@@ -115,10 +117,19 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         read_only_fields = ["uscc_check_accepted", "size_class_manual", "created", "updated"]
         extra_kwargs = {"uscc": {"validators": []}}
 
+    def validate_uscc(self, value: str) -> str:
+        # Checked here as well as in the service so one response lists every bad field.
+        code = normalize_code(value)
+        accept = str(self.initial_data.get("accept_invalid_code", "")).lower() in ("true", "1")
+        problem = check_uscc(code)
+        if problem and not (accept and len(code) == 18):
+            raise serializers.ValidationError(problem)
+        return code
+
     def validate(self, attrs):
         if self.instance is None and not attrs.get("organization"):
             raise serializers.ValidationError(
-                {"organization": "Name the chamber that admits this enterprise."}
+                {"organization": _("Name the chamber that admits this enterprise.")}
             )
         return attrs
 

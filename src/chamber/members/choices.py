@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MemberKind(models.TextChoices):
@@ -36,7 +37,7 @@ class Affiliation(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("membership status", "active")
     LEFT = "left", _("left")
 
 

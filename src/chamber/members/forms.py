@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.core.forms import DateInput, StyledFormMixin
 from chamber.orgs.choices import Perm
@@ -48,7 +49,11 @@ class DirectoryForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[(Status.ACTIVE, _("active")), (Status.LEFT, _("left")), ("all", _("all"))],
+        choices=[
+            (Status.ACTIVE, pgettext_lazy("membership status", "active")),
+            (Status.LEFT, _("left")),
+            ("all", _("all")),
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Sort"),

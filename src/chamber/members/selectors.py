@@ -81,7 +81,30 @@ def directory(user: Any, filters: DirectoryFilters) -> QuerySet[Membership]:
         qs = qs.filter(enterprise__size_class=filters.size_class)
     if filters.q:
         qs = qs.filter(search_condition(filters.q))
-    return qs.select_related("organization", "enterprise", "representative")
+    # Only what a directory row shows: building full model instances for 50 rows and
+    # their three relations was a third of the page's time.
+    return qs.select_related("organization", "enterprise", "representative").only(*DIRECTORY_FIELDS)
+
+
+DIRECTORY_FIELDS = [
+    "id",
+    "name",
+    "kind",
+    "rank",
+    "joined",
+    "left",
+    "sort_key",
+    "organization_id",
+    "enterprise_id",
+    "representative_id",
+    "organization__name",
+    "organization__name_en",
+    "enterprise__uscc",
+    "enterprise__industry_section",
+    "enterprise__industry_division",
+    "enterprise__size_class",
+    "representative__name",
+]
 
 
 def enterprises(user: Any, perm: str = Perm.VIEW) -> QuerySet[Enterprise]:

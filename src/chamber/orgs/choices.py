@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgKind(models.TextChoices):
@@ -7,7 +8,7 @@ class OrgKind(models.TextChoices):
     STREET = "street", _("street chamber")
     INDUSTRY = "industry", _("industry chamber")
     OUT_OF_TOWN = "out_of_town", _("out-of-town chamber")
-    GROUP = "group", _("group")
+    GROUP = "group", pgettext_lazy("organisation kind", "group")
 
 
 class Role(models.TextChoices):

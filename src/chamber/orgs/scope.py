@@ -24,28 +24,31 @@ def org_ids(user: Any, perm: str = Perm.VIEW) -> frozenset[int] | None:
         return frozenset()
     if user.is_superuser:
         return ALL
-    cache: dict[str, frozenset[int] | None] = getattr(user, _CACHE_ATTR, None) or {}
-    if perm in cache:
-        return cache[perm]
+    cache: dict[str, frozenset[int]] | None = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = _compute(user)
+        setattr(user, _CACHE_ATTR, cache)
+    return cache.get(perm, frozenset())
+
+
+def _compute(user: Any) -> dict[str, frozenset[int]]:
+    """Every permission's organisation ids, in two queries (cached on the user for the
+    request): the user's roles, then the subtrees below them."""
     from .models import Organization, RoleAssignment
 
-    roots = [
-        path
-        for role, path in RoleAssignment.objects.filter(user=user).values_list(
-            "role", "organization__path"
-        )
-        if perm in ROLE_PERMS.get(role, ())
-    ]
-    if not roots:
-        ids: frozenset[int] = frozenset()
-    else:
-        q = models.Q()
-        for path in roots:
-            q |= models.Q(path__startswith=path)
-        ids = frozenset(Organization.objects.filter(q).values_list("id", flat=True))
-    cache[perm] = ids
-    setattr(user, _CACHE_ATTR, cache)
-    return ids
+    roles = list(RoleAssignment.objects.filter(user=user).values_list("role", "organization__path"))
+    if not roles:
+        return {}
+    q = models.Q()
+    for _role, path in roles:
+        q |= models.Q(path__startswith=path)
+    nodes = list(Organization.objects.filter(q).values_list("id", "path"))
+    result: dict[str, set[int]] = {}
+    for role, root in roles:
+        below = {pk for pk, path in nodes if path.startswith(root)}
+        for perm in ROLE_PERMS.get(role, ()):
+            result.setdefault(perm, set()).update(below)
+    return {perm: frozenset(ids) for perm, ids in result.items()}
 
 
 def has_perm(user: Any, perm: str, organization_id: int | None) -> bool:

@@ -10,3 +10,21 @@ def change_text(value) -> str:
         before, after = ("—" if v in (None, "") else v for v in value)
         return f"{before} → {after}"
     return "—" if value in (None, "") else str(value)
+
+
+@register.filter
+def field_label(entry, key: str) -> str:
+    """The verbose name of field `key` on the audit entry's model, else the key."""
+    model = entry.object_type.model_class() if entry.object_type_id else None
+    try:
+        return str(model._meta.get_field(key).verbose_name) if model else key
+    except Exception:  # noqa: BLE001 - a field renamed since the entry was written
+        return key
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    """0.1442 -> "14.4%"; None -> "—"."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"

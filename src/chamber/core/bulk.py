@@ -1,0 +1,62 @@
+"""Fast bulk inserts for generated or imported rows.
+
+Django's bulk_create builds a model instance per row and compiles every value through
+the field machinery: about 30 µs a row here, minutes at a million rows. This writes
+plain tuples: PostgreSQL's COPY, SQLite's executemany. Callers give explicit primary
+keys (from `IdBlock`), so rows can reference each other before they are written, and
+`reset_sequences` puts PostgreSQL's sequences past them afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import connection, models
+
+
+class IdBlock:
+    """Hands out primary keys after the highest one in use."""
+
+    def __init__(self, model: type[models.Model]):
+        current = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
+        self._next = current + 1
+
+    def take(self) -> int:
+        pk = self._next
+        self._next += 1
+        return pk
+
+
+def columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    opts = model._meta
+    return [opts.get_field(f).column if f != "id" else opts.pk.column for f in fields]
+
+
+def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert `rows` (tuples in the order of `fields`, attnames) into `model`'s table.
+    Values must already be what the database stores (no field conversion happens)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in columns(model, fields))
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        else:
+            batch = list(rows)
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({placeholders})", batch)
+            count = len(batch)
+    return count
+
+
+def reset_sequences(*models_: type[models.Model]) -> None:
+    sql = connection.ops.sequence_reset_sql(no_style(), list(models_))
+    if sql:
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)

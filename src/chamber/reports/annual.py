@@ -1,0 +1,56 @@
+"""The year's account (DESIGN §4): every figure for an organisation's subtree and a
+period, computed from records, and the same figures for each child in force then.
+
+Each part of the domain contributes one section through a function
+`(org, period) -> dict`; this module only assembles them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Q
+
+from chamber.orgs.models import Organization
+
+from .members_figures import member_figures
+from .period import Period
+
+Section = Callable[[Organization, Period], Any]
+
+SECTIONS: list[tuple[str, Section]] = [
+    ("members", member_figures),
+]
+
+
+def children_during(org: Organization, period: Period):
+    """Direct children that existed at some time in the period: a 2016 report of Bao'an
+    has six street chambers, a 2017 one ten."""
+    return org.children.filter(
+        Q(founded__isnull=True) | Q(founded__lte=period.end),
+        Q(closed__isnull=True) | Q(closed__gt=period.start),
+    ).order_by("sort_order", "code")
+
+
+def org_summary(org: Organization) -> dict[str, str]:
+    return {"code": org.code, "name": org.name, "name_en": org.name_en, "kind": org.kind}
+
+
+def figures(org: Organization, period: Period) -> dict[str, Any]:
+    return {key: section(org, period) for key, section in SECTIONS}
+
+
+def annual_report(org: Organization, year: int, *, period: Period | None = None) -> dict[str, Any]:
+    period = period or Period.year(year)
+    report: dict[str, Any] = {
+        "org": org_summary(org),
+        "year": year,
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        **figures(org, period),
+    }
+    report["children"] = [
+        {"org": org_summary(child), **figures(child, period)}
+        for child in children_during(org, period)
+    ]
+    return report

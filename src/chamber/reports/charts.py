@@ -1,0 +1,76 @@
+"""Data for the dashboard's charts, as plain series the page hands to ECharts."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from chamber.members.models import Membership
+from chamber.orgs.models import Organization
+
+from .members_figures import subtree_ids
+
+FIRST_YEAR = 2013
+
+
+def member_growth(org: Organization, year: int) -> dict[str, Any]:
+    """Members at each year-end, per child (one grouped query per year)."""
+    children = list(org.children.order_by("sort_order", "code"))
+    owner: dict[int, int] = {}
+    for child in children:
+        for pk in subtree_ids(child):
+            owner[pk] = child.pk
+    ids = subtree_ids(org)
+    years = list(range(FIRST_YEAR, year + 1))
+    per_child: dict[int, list[int]] = {c.pk: [0] * len(years) for c in children}
+    for i, y in enumerate(years):
+        rows = (
+            Membership.objects.filter(organization_id__in=ids)
+            .active(datetime.date(y, 12, 31))
+            .values("organization_id")
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            child = owner.get(row["organization_id"])
+            if child is not None:
+                per_child[child][i] += row["n"]
+    series = [{"name": c.name, "data": per_child[c.pk]} for c in children if any(per_child[c.pk])]
+    return {
+        "id": "member-growth",
+        "title": _("Members at year end, by chamber"),
+        "type": "bar",
+        "stack": True,
+        "categories": [str(y) for y in years],
+        "series": series,
+    }
+
+
+def children_comparison(report: dict) -> dict[str, Any]:
+    names = [c["org"]["name"] for c in report["children"]]
+    return {
+        "id": "children-growth",
+        "title": _("Member growth rate in the year, by chamber (%)"),
+        "type": "bar",
+        "categories": names,
+        "series": [
+            {
+                "name": _("growth rate"),
+                "data": [
+                    round(c["members"]["growth_rate"] * 100, 1)
+                    if c["members"]["growth_rate"] is not None
+                    else None
+                    for c in report["children"]
+                ],
+            }
+        ],
+    }
+
+
+def dashboard_charts(org: Organization, year: int, report: dict) -> list[dict[str, Any]]:
+    charts = [member_growth(org, year)]
+    if report["children"]:
+        charts.append(children_comparison(report))
+    return charts

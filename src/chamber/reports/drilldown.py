@@ -1,0 +1,53 @@
+"""The records behind each figure: for every (section, figure) a function giving the
+queryset whose row count is the figure, so a figure on a page links to exactly its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from chamber.orgs.models import Organization
+
+from . import members_figures
+from .period import Period
+
+
+@dataclass(frozen=True)
+class Drill:
+    label: object  # lazy translated label
+    rows: Callable[[Organization, Period], QuerySet]
+    template: str  # renders one row (the record and a link to it)
+
+
+def _members(fn):
+    def rows(org: Organization, period: Period) -> QuerySet:
+        ids = members_figures.subtree_ids(org)
+        return fn(ids, period).select_related("organization", "enterprise", "person")
+
+    return rows
+
+
+DRILLS: dict[tuple[str, str], Drill] = {
+    ("members", "total"): Drill(
+        _("Members at the end of the period"),
+        _members(members_figures.QUERYSETS["total"]),
+        "reports/rows/membership.html",
+    ),
+    ("members", "joined"): Drill(
+        _("Members who joined in the period"),
+        _members(members_figures.joined),
+        "reports/rows/membership.html",
+    ),
+    ("members", "left"): Drill(
+        _("Members who left in the period"),
+        _members(members_figures.left),
+        "reports/rows/membership.html",
+    ),
+}
+
+
+def get(section: str, figure: str) -> Drill | None:
+    return DRILLS.get((section, figure))

@@ -1,0 +1,73 @@
+"""Membership figures for an organisation's subtree and a period.
+
+Each figure is the count of a queryset with one row per member (the member's first
+matching membership), so the drill-down list behind a figure has exactly as many rows
+as the figure says. Moves inside the subtree (the 2017 split) are neither joins nor
+departures of the subtree; they are for the chambers the member moved between.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+
+from chamber.members.models import Membership
+from chamber.orgs.models import Organization
+
+from .period import Period
+
+
+def subtree_ids(org: Organization) -> list[int]:
+    """Every organisation below `org`, closed ones included (history counts)."""
+    return list(Organization.objects.filter(path__startswith=org.path).values_list("id", flat=True))
+
+
+def one_per_member(qs: QuerySet[Membership]) -> QuerySet[Membership]:
+    firsts = (
+        qs.order_by()
+        .values("enterprise_id", "person_id", "member_org_id")
+        .annotate(first=Min("id"))
+        .values("first")
+    )
+    return Membership.objects.filter(id__in=firsts)
+
+
+def _in(ids: list[int]) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization_id__in=ids)
+
+
+def active_on(ids: list[int], day: datetime.date) -> QuerySet[Membership]:
+    return one_per_member(_in(ids).active(day))
+
+
+def joined(ids: list[int], period: Period) -> QuerySet[Membership]:
+    moved_within = Q(moved_from__isnull=False, moved_from__organization_id__in=ids)
+    qs = _in(ids).filter(joined__range=(period.start, period.end)).exclude(moved_within)
+    return one_per_member(qs)
+
+
+def left(ids: list[int], period: Period) -> QuerySet[Membership]:
+    moved_on = Membership.objects.filter(moved_from=OuterRef("pk"), organization_id__in=ids)
+    qs = _in(ids).filter(left__range=(period.start, period.end)).exclude(Exists(moved_on))
+    return one_per_member(qs)
+
+
+QUERYSETS = {
+    "total": lambda ids, p: active_on(ids, p.end),
+    "joined": joined,
+    "left": left,
+}
+
+
+def member_figures(org: Organization, period: Period) -> dict:
+    ids = subtree_ids(org)
+    total = active_on(ids, period.end).count()
+    previous = active_on(ids, period.start - datetime.timedelta(days=1)).count()
+    return {
+        "total": total,
+        "joined": joined(ids, period).count(),
+        "left": left(ids, period).count(),
+        "previous_total": previous,
+        "growth_rate": round(total / previous - 1, 4) if previous else None,
+    }

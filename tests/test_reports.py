@@ -1,0 +1,121 @@
+"""Report correctness on designed data."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from chamber.members import services
+from chamber.reports import drilldown
+from chamber.reports.annual import annual_report
+from chamber.reports.period import Period
+
+from .factories import EnterpriseFactory, MembershipFactory, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def split_world(world):
+    """Xixiang splits on 2017-01-01: a new street `hangcheng` takes one of its members."""
+    hangcheng = make_org(
+        "d.hangcheng", "航城街道商会", parent=world.district, founded=dt.date(2017, 1, 1)
+    )
+    ent = EnterpriseFactory(name="航城电子有限公司")
+    m = MembershipFactory(organization=world.xixiang, enterprise=ent, joined=dt.date(2014, 5, 1))
+    services.transfer_membership(actor=None, membership=m, to=hangcheng, on=dt.date(2017, 1, 1))
+    world.hangcheng = hangcheng
+    world.m_moved = m
+    return world
+
+
+def test_children_follow_the_tree_of_the_year(split_world):
+    w = split_world
+    r2016 = annual_report(w.district, 2016)
+    r2017 = annual_report(w.district, 2017)
+    assert {c["org"]["code"] for c in r2016["children"]} == {"d.xixiang", "d.fuyong"}
+    assert {c["org"]["code"] for c in r2017["children"]} == {"d.xixiang", "d.fuyong", "d.hangcheng"}
+
+
+def test_a_move_inside_the_district_is_no_join_or_departure_of_the_district(split_world):
+    w = split_world
+    r = annual_report(w.district, 2017)
+    assert r["members"]["total"] == 3 and r["members"]["joined"] == 0 and r["members"]["left"] == 0
+    child = {c["org"]["code"]: c["members"] for c in r["children"]}
+    assert child["d.xixiang"]["left"] == 1 and child["d.hangcheng"]["joined"] == 1
+    assert child["d.hangcheng"]["total"] == 1 and child["d.xixiang"]["total"] == 1
+
+
+def test_year_boundary_is_shanghai_midnight(world):
+    ent = EnterpriseFactory(name="跨年企业")
+    MembershipFactory(organization=world.xixiang, enterprise=ent, joined=dt.date(2017, 1, 1))
+    assert annual_report(world.district, 2016)["members"]["joined"] == 0
+    assert annual_report(world.district, 2017)["members"]["joined"] == 1
+    assert Period.year(2016).end_dt.isoformat() == "2017-01-01T00:00:00+08:00"
+
+
+def test_leave_and_rejoin(world):
+    services.end_membership(actor=None, membership=world.m_f, left=dt.date(2016, 3, 1))
+    services.admit_member(
+        actor=None, organization=world.fuyong, enterprise=world.ent_f, joined=dt.date(2016, 9, 1)
+    )
+    m = annual_report(world.district, 2016)["members"]
+    assert m["left"] == 1 and m["joined"] == 1 and m["total"] == 2 and m["previous_total"] == 2
+    assert m["growth_rate"] == 0
+
+
+def test_parent_never_below_its_largest_child(split_world):
+    for year in (2015, 2016, 2017):
+        r = annual_report(split_world.district, year)
+        # Stock figures and distinct counts only: a move between two children is a join
+        # for one child and no join for the parent, by design.
+        assert r["members"]["total"] >= max(c["members"]["total"] for c in r["children"])
+
+
+@pytest.mark.parametrize("figure", ["total", "joined", "left"])
+def test_drilldown_count_equals_figure(split_world, client, figure):
+    w = split_world
+    client.force_login(w.staff)
+    for year in (2016, 2017):
+        for org in (w.district, w.xixiang, w.hangcheng):
+            expected = annual_report(org, year)["members"][figure]
+            rows = drilldown.get("members", figure).rows(org, Period.year(year))
+            assert rows.count() == expected
+            r = client.get(f"/reports/{org.code}/records/members/{figure}/?year={year}")
+            assert r.status_code == 200
+            assert r.content.decode().count('class="record-row"') == expected
+
+
+def test_report_api_is_scoped(client, world):
+    client.force_login(world.secretary)
+    assert client.get("/api/v1/reports/annual/?org=d.xixiang&year=2016").status_code == 200
+    assert client.get("/api/v1/reports/annual/?org=d.fuyong&year=2016").status_code == 404
+    assert client.get("/api/v1/reports/annual/?org=d&year=2016").status_code == 404
+    assert client.get("/reports/d.fuyong/?year=2016").status_code == 404
+    assert client.get("/reports/d.fuyong/download.docx?year=2016").status_code == 404
+    assert client.get("/reports/d.fuyong/records/members/total/?year=2016").status_code == 404
+
+
+def test_docx_xlsx_and_json_carry_the_same_numbers(world, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    call_command(
+        "report", "annual", org="d", year=2016, format="json", output=str(tmp_path / "r.json")
+    )
+    call_command(
+        "report", "annual", org="d", year=2016, format="docx", output=str(tmp_path / "r.docx")
+    )
+    call_command(
+        "report", "annual", org="d", year=2016, format="xlsx", output=str(tmp_path / "r.xlsx")
+    )
+    import json
+
+    data = json.loads((tmp_path / "r.json").read_text())
+    text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
+    assert f"共有会员{data['members']['total']}个" in text
+    assert "工作计划" in text and "【此处由工作人员撰写" in text
+    ws = load_workbook(tmp_path / "r.xlsx")["会员发展"]
+    header = [c.value for c in ws[1]]
+    row = [c.value for c in ws[2]]
+    assert row[header.index("年末会员数")] == data["members"]["total"]
