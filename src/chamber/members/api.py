@@ -7,8 +7,9 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -376,6 +377,21 @@ class MembershipFilter(filters.FilterSet):
         return qs.filter(selectors.search_condition(value))
 
 
+class _XlsxRenderer(renderers.BaseRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class _CsvRenderer(_XlsxRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
 class MembershipViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -440,3 +456,35 @@ class MembershipViewSet(
                 actor=request.user, membership=membership, **body.validated_data
             )
         return Response(self.get_serializer(new).data, status=201)
+
+    @extend_schema(
+        summary="Export the directory as .xlsx or .csv",
+        description="The directory as the caller sees it, with the directory page's filters, "
+        "in the import template's columns (it imports back unchanged). Mobile numbers are "
+        "masked unless the caller's role may see personal data. Audited.",
+        parameters=[
+            OpenApiParameter("format", str, enum=["xlsx", "csv"], default="xlsx"),
+            OpenApiParameter("q", str, description="name, pinyin, initials or code"),
+            OpenApiParameter("org", str, description="organisation code (subtree)"),
+            OpenApiParameter("industry", str, description="industry section letter"),
+            OpenApiParameter("size_class", str, enum=SizeClass.values),
+            OpenApiParameter("rank", str, enum=Rank.values),
+            OpenApiParameter("kind", str),
+            OpenApiParameter("status", str, enum=["active", "left", "all"]),
+            OpenApiParameter("sort", str, enum=["name", "-joined", "joined", "rank"]),
+        ],
+        filters=False,
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        renderer_classes=[_XlsxRenderer, _CsvRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def export(self, request: Request):
+        from .io_views import directory_filters, export_response
+
+        fmt = request.query_params.get("format", "xlsx")
+        return export_response(request.user, directory_filters(request._request), fmt)

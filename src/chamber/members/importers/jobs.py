@@ -238,9 +238,7 @@ def run(job_id: int, action: str) -> None:
             error_file = str(rel)
         except Exception:
             log.exception("error workbook for import %s", job_id)
-    if outcome.problem:
-        status = ImportJob.Status.INVALID
-    elif outcome.error_count:
+    if outcome.problem or outcome.error_count:
         status = ImportJob.Status.INVALID
     elif action == "check":
         status = ImportJob.Status.CHECKED

@@ -39,6 +39,7 @@ from . import fastsql, names
 from .columns import BY_KEY
 from .reader import FileProblem, Table, open_table
 from .rows import CleanRow, RowError, RowReader
+from .template import is_example
 
 CHUNK = 2000
 SAMPLE = 50  # preview rows kept per action
@@ -326,6 +327,9 @@ class Importer:
             out.error_count += len(errors) - before
             if len(errors) > ERROR_LIMIT:
                 del errors[ERROR_LIMIT:]
+            if clean is not None and is_example(clean.name, clean.uscc):
+                out.rows -= 1  # the template's example row
+                continue
             if clean is not None:
                 batch.append(clean)
             if len(batch) >= self.chunk:
@@ -421,18 +425,17 @@ class Importer:
         if c.uscc_problem and not (e and e["uscc_check_accepted"]):
             self._cell_error(c, "uscc", c.uscc, c.uscc_problem)
             return
-        if c.phone_masked is not None:
-            if e is None or mask(e["contact_phone"]) != c.phone_masked:
-                self._cell_error(
-                    c,
-                    "contact_phone",
-                    c.phone_masked,
-                    _(
-                        "This number is masked (****). Type the full number, or export with "
-                        "a role that may see personal data."
-                    ),
-                )
-                return
+        if c.phone_masked is not None and (e is None or mask(e["contact_phone"]) != c.phone_masked):
+            self._cell_error(
+                c,
+                "contact_phone",
+                c.phone_masked,
+                _(
+                    "This number is masked (****). Type the full number, or export with "
+                    "a role that may see personal data."
+                ),
+            )
+            return
         p = _Plan(c)
         ent_action = self._plan_enterprise(p, e)
         person_action = self._plan_person(p, e, by_mobile, by_ent)
