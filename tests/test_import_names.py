@@ -57,3 +57,20 @@ def test_same_forms_as_core_text():
         if ours != theirs:
             wrong.append((name, ours, theirs))
     assert wrong == []
+
+
+def test_quick_code_check_agrees_with_check_uscc():
+    from chamber.core.validators import USCC_ALPHABET, check_uscc
+    from chamber.members.importers.rows import _uscc_ok
+    from tests.factories import valid_uscc
+
+    rng = random.Random(3)
+    codes = [valid_uscc(i) for i in range(500)]
+    codes += ["914403001922038216", "91350100M0001TGQXM", "91440300708461136T"]
+    alphabet = USCC_ALPHABET + "IOSVZ"
+    for code in list(codes):
+        for _i in range(5):  # one character changed anywhere
+            i = rng.randrange(18)
+            codes.append(code[:i] + rng.choice(alphabet) + code[i + 1 :])
+    for code in codes:
+        assert _uscc_ok(code) == (check_uscc(code) is None), code

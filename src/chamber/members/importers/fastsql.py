@@ -35,10 +35,7 @@ def _sqlite_value(field: models.Field) -> Callable[[Any], Any] | None:
             return memo[v]
 
         return stamp
-    if isinstance(field, models.DateField):
-        return lambda v: None if v is None else v.isoformat()
-    if isinstance(field, models.DecimalField):
-        return lambda v: None if v is None else str(v)
+    # Dates and decimals need nothing: Django registers sqlite3 adapters for them.
     if isinstance(field, models.JSONField):
         return lambda v: json.dumps(v, cls=field.encoder)
     return None
@@ -71,7 +68,8 @@ class Table:
         conv = [(i, self.converters[i]) for i in self.converting]
         out = []
         for row in rows:
-            row = list(row)
+            if row.__class__ is not list:
+                row = list(row)
             for i, c in conv:
                 row[i] = c(row[i])  # type: ignore[misc]
             out.append(row)

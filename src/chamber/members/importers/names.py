@@ -113,21 +113,54 @@ def _lazy(s: str, style: Style) -> list[str]:
     return out
 
 
-def full_pinyin(name: str) -> str:
-    return "".join(_lazy(text.normalize(name), Style.NORMAL)).replace(" ", "")
+def _full(n: str) -> str:
+    """full_pinyin of an already normalised string."""
+    return "".join(_lazy(n, Style.NORMAL)).replace(" ", "")
 
 
-def initials(name: str) -> str:
-    n = text.normalize(name)
+def _initials(n: str) -> str:
+    """initials of an already normalised string."""
     core = text._PLACE_PREFIX.sub("", n) or n
     return "".join(s[0] for s in _lazy(core, Style.FIRST_LETTER) if s.strip()).replace(" ", "")
 
 
+def full_pinyin(name: str) -> str:
+    return _full(text.normalize(name))
+
+
+def initials(name: str) -> str:
+    return _initials(text.normalize(name))
+
+
 @lru_cache(maxsize=65536)
+def _convert_both(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return _convert(word, Style.NORMAL), _convert(word, Style.FIRST_LETTER)
+
+
+def _both(n: str) -> tuple[str, str]:
+    """(_full(n), _initials(n)) in one pass when no place name is stripped."""
+    core = text._PLACE_PREFIX.sub("", n) or n
+    if core != n:
+        return _full(n), _initials(n)
+    normal: list[str] = []
+    first: list[str] = []
+    for han, run in _runs(n):
+        words = _cut(run) if han and PHRASES_DICT else (run,)
+        for word in words:
+            a, b = _convert_both(word)
+            normal.extend(a)
+            first.extend(b)
+    return (
+        "".join(normal).replace(" ", ""),
+        "".join(s[0] for s in first if s.strip()).replace(" ", ""),
+    )
+
+
+@lru_cache(maxsize=131072)
 def _forms(part: str) -> tuple[str, ...]:
     n = text.normalize(part)
     if text.has_cjk(n):
-        return (n, full_pinyin(n), initials(n))
+        return (n, *_both(n))
     return (n,)
 
 

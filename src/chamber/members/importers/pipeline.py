@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +219,20 @@ class Outcome:
             "ignored": self.ignored,
             "seconds": round(self.seconds, 2),
         }
+
+
+def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    """audit.snapshot(enterprise, ENTERPRISE_FIELDS) for a new enterprise's values."""
+    out = {}
+    for f in ENTERPRISE_FIELDS:
+        v = values.get(f)
+        t = v.__class__
+        if t is Decimal:
+            v = str(v)
+        elif t is datetime.date:
+            v = v.isoformat()
+        out[f] = v
+    return out
 
 
 class _Plan:
@@ -647,7 +662,7 @@ class Importer:
                 pk,
                 values["name"],
                 pk,
-                {f: _plain(values.get(f)) for f in ENTERPRISE_FIELDS},
+                _snapshot(values),
             )
         self._tables["enterprise"].insert(ent_rows)
         groups: dict[tuple[str, ...], list[list]] = {}

@@ -31,9 +31,11 @@ def example_values() -> list:
     return out
 
 
+_EXAMPLE = tuple(next(c.example for c in COLUMNS if c.key == k) for k in ("uscc", "name"))
+
+
 def is_example(name: str, uscc: str) -> bool:
-    by_key = {c.key: c.example for c in COLUMNS}
-    return name == by_key["name"] and uscc == by_key["uscc"]
+    return uscc == _EXAMPLE[0] and name == _EXAMPLE[1]
 
 
 def write_template(out: IO[bytes] | str) -> None:
