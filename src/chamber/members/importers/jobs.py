@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 import threading
 import time
 import uuid
@@ -140,7 +141,10 @@ def store_upload(upload, *, user: Any, organization: Organization) -> ImportJob:
 
 
 def inline_bytes() -> int:
-    return int(getattr(settings, "CHAMBER_IMPORT_INLINE_BYTES", 256 * 1024))
+    value = getattr(settings, "CHAMBER_IMPORT_INLINE_BYTES", None)
+    if value is None:
+        value = os.environ.get("CHAMBER_IMPORT_INLINE_BYTES", 256 * 1024)
+    return int(value)
 
 
 def start(job: ImportJob, action: str) -> None:

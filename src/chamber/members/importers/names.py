@@ -31,7 +31,7 @@ from chamber.core import text
 _converter = DefaultConverter()
 _prefixes = mmseg.seg._prefix_set  # the default segmenter's prefix set (strict mode)
 _suffix_cuts: dict[str, tuple[str, ...]] = {}
-_MAX_MEMO = 400_000  # suffixes; cleared when full so memory stays flat
+_MAX_MEMO = 20_000  # suffixes; cleared when full so memory stays flat
 
 
 @lru_cache(maxsize=8192)
@@ -156,7 +156,7 @@ def _both(n: str) -> tuple[str, str]:
     )
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=8192)
 def _forms(part: str) -> tuple[str, ...]:
     n = text.normalize(part)
     if text.has_cjk(n):

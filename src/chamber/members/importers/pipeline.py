@@ -13,6 +13,7 @@ search text, size class) are computed exactly as the services compute them
 from __future__ import annotations
 
 import datetime
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -244,18 +245,36 @@ class _Plan:
         self.clean = clean
         self.ent: dict | None = None  # the enterprise as stored, None: create
         self.ent_changes: dict[str, Any] = {}
-        self.person: int | _NewPerson | None = None
+        self.person: int | _NewRef | None = None
         self.person_changes: dict[str, Any] = {}
         self.mem: dict | None = None
         self.mem_changes: dict[str, Any] = {}
 
 
 class _NewPerson:
-    __slots__ = ("name", "mobile", "plan", "pk")
+    """A person the import creates; `row` is the row that creates it (others with the
+    same name and mobile refer to it)."""
 
-    def __init__(self, name: str, mobile: str, plan: _Plan):
-        self.name, self.mobile, self.plan = name, mobile, plan
+    __slots__ = ("name", "mobile", "row", "pk")
+
+    def __init__(self, name: str, mobile: str, row: int):
+        self.name, self.mobile, self.row = name, mobile, row
         self.pk: int | None = None
+
+
+class _NewRef:
+    """A plan's pointer to a _NewPerson (plans are pickled between check and write)."""
+
+    __slots__ = ("idx",)
+
+    def __init__(self, idx: int):
+        self.idx = idx
+
+    def __getstate__(self):
+        return self.idx
+
+    def __setstate__(self, state):
+        self.idx = state
 
 
 class Importer:
@@ -280,9 +299,15 @@ class Importer:
         self.progress = progress or (lambda phase, done, total: None)
         self.chunk = chunk
         self.outcome = Outcome()
-        self.plans: list[_Plan] = []
+        # Plans that write something, pickled per chunk: a plan is a few hundred bytes
+        # pickled and a few kilobytes as objects, and 100,000 rows must fit in memory
+        # beside the reader's copy of the sheet.
+        self._blobs: list[bytes] = []
+        self._planned = 0
+        self._chunk_plans: list[_Plan] = []
+        self._people: list[_NewPerson] = []
         self._seen: dict[str, int] = {}
-        self._new_people: dict[tuple[str, str], _NewPerson] = {}
+        self._new_people: dict[tuple[str, str], int] = {}
         self._samples: dict[str, int] = {CREATE: 0, UPDATE: 0, SAME: 0}
 
     # --- the whole run --------------------------------------------------------------
@@ -297,6 +322,7 @@ class Importer:
             self.check(table)
         except FileProblem as e:
             out.problem = e.message
+        table = None  # the reader's copy of the sheet is not needed for the write
         if out.ok and not dry_run:
             self.write(original_name or Path(path).name)
         out.seconds = time.perf_counter() - start
@@ -350,7 +376,7 @@ class Importer:
             if len(batch) >= self.chunk:
                 self._plan_chunk(batch)
                 batch = []
-                self.progress("check", out.rows, 0)
+                self.progress("check", out.rows, max(table.expected, out.rows))
         if batch:
             self._plan_chunk(batch)
         if out.rows == 0:
@@ -434,6 +460,10 @@ class Importer:
                 by_ent.setdefault(p["enterprise_id"], []).append(p)
         for c in fresh:
             self._plan_row(c, stored.get(c.uscc), members, by_mobile, by_ent)
+        if self._chunk_plans:
+            self._blobs.append(pickle.dumps(self._chunk_plans, protocol=pickle.HIGHEST_PROTOCOL))
+            self._planned += len(self._chunk_plans)
+            self._chunk_plans = []
 
     def _plan_row(self, c: CleanRow, e: dict | None, members, by_mobile, by_ent) -> None:
         counts = self.outcome.counts
@@ -460,7 +490,7 @@ class Importer:
             counts["person"][person_action] += 1
         counts["membership"][mem_action] += 1
         if ent_action != SAME or person_action in (CREATE, UPDATE) or mem_action != SAME:
-            self.plans.append(p)
+            self._chunk_plans.append(p)
             action = CREATE if ent_action == CREATE else UPDATE
         else:
             action = SAME
@@ -541,9 +571,9 @@ class Importer:
             if found is not None:
                 p.person = found["id"]
                 return SAME
-            new = self._new_people.get((name, mobile))
-            if new is not None:
-                p.person = new
+            idx = self._new_people.get((name, mobile))
+            if idx is not None:
+                p.person = _NewRef(idx)
                 return SAME
         if e is not None:
             candidates = [x for x in by_ent.get(e["id"], ()) if x["name"] == name]
@@ -556,10 +586,11 @@ class Importer:
             elif candidates:
                 p.person = candidates[0]["id"]
                 return SAME
-        new = _NewPerson(name, mobile, p)
+        self._people.append(_NewPerson(name, mobile, c.row))
+        idx = len(self._people) - 1
         if mobile:
-            self._new_people[(name, mobile)] = new
-        p.person = new
+            self._new_people[(name, mobile)] = idx
+        p.person = _NewRef(idx)
         return CREATE
 
     def _plan_membership(self, p: _Plan, e: dict | None, members) -> str:
@@ -572,7 +603,7 @@ class Importer:
             p.mem_changes["rank"] = c.rank
         if c.joined is not None and c.joined != m["joined"]:
             p.mem_changes["joined"] = c.joined
-        if isinstance(p.person, _NewPerson) or (
+        if isinstance(p.person, _NewRef) or (
             p.person is not None and p.person != m["representative_id"]
         ):
             p.mem_changes["representative"] = p.person
@@ -582,7 +613,7 @@ class Importer:
 
     def write(self, filename: str) -> None:
         out = self.outcome
-        total = len(self.plans)
+        total = self._planned
         actor = (
             self.actor
             if self.actor is not None and getattr(self.actor, "is_authenticated", False)
@@ -602,9 +633,12 @@ class Importer:
         }
         self.progress("write", 0, total)
         with transaction.atomic():
-            for start in range(0, total, self.chunk):
-                self._write_chunk(self.plans[start : start + self.chunk])
-                self.progress("write", min(total, start + self.chunk), total)
+            done = 0
+            while self._blobs:
+                plans = pickle.loads(self._blobs.pop(0))
+                self._write_chunk(plans)
+                done += len(plans)
+                self.progress("write", done, total)
             AuditEntry.objects.create(
                 actor=actor,
                 action=AuditAction.IMPORT,
@@ -620,7 +654,6 @@ class Importer:
                 ],
             )
         out.written = True
-        self.plans = []
 
     def _write_chunk(self, plans: list[_Plan]) -> None:
         now = timezone.now()
@@ -690,16 +723,17 @@ class Importer:
             self._refresh_memberships(renamed, now)
 
         # People
-        new_people = [
-            p.person
-            for p in plans
-            if isinstance(p.person, _NewPerson) and p.person.pk is None and p.person.plan is p
-        ]
-        ids = fastsql.reserve_ids(Person, len(new_people))
+        creators = []
+        for p in plans:
+            if isinstance(p.person, _NewRef):
+                person = self._people[p.person.idx]
+                if person.pk is None and person.row == p.clean.row:
+                    creators.append((person, p))
+        ids = fastsql.reserve_ids(Person, len(creators))
         person_rows = []
-        for person, pk in zip(new_people, ids, strict=True):
+        for (person, creator), pk in zip(creators, ids, strict=True):
             person.pk = pk
-            ent = person.plan.ent
+            ent = creator.ent
             search = names.search_text(person.name, person.mobile)
             person_rows.append(
                 [
@@ -827,11 +861,11 @@ class Importer:
         )
         self._tables["audit"].insert(audits)
 
-    @staticmethod
-    def _person_ref(p: _Plan) -> tuple[int | None, str | None]:
+    def _person_ref(self, p: _Plan) -> tuple[int | None, str | None]:
         person = p.person
-        if isinstance(person, _NewPerson):
-            return person.pk, person.name
+        if isinstance(person, _NewRef):
+            new = self._people[person.idx]
+            return new.pk, new.name
         if person is None:
             return None, None
         return person, p.clean.contact_name or p.clean.legal_representative

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -38,12 +39,17 @@ OTHER_MAGIC = {
 }
 
 
+def _limit(name: str, default: int) -> int:
+    """A limit from the settings, else the environment, else the default."""
+    return int(getattr(settings, name, None) or os.environ.get(name) or default)
+
+
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "CHAMBER_IMPORT_MAX_BYTES", 20 * MB))
+    return _limit("CHAMBER_IMPORT_MAX_BYTES", 20 * MB)
 
 
 def max_uncompressed_bytes() -> int:
-    return int(getattr(settings, "CHAMBER_IMPORT_MAX_UNCOMPRESSED", 400 * MB))
+    return _limit("CHAMBER_IMPORT_MAX_UNCOMPRESSED", 400 * MB)
 
 
 class FileProblem(Exception):
@@ -74,6 +80,7 @@ class Table:
     ignored: list[str]  # headers that are not ours
     encoding: str = ""
     formulas: list[FormulaCell] = field(default_factory=list)
+    expected: int = 0  # rows below the header, for progress (an estimate for CSV)
     _rows: object = None  # an iterable of row lists after the header
     _first_data_row: int = 0
 
@@ -214,6 +221,7 @@ def _open_xlsx(path: Path) -> Table:
             ignored=ignored,
             _rows=_chain_rows(head[offset + 1 :], rows),
             _first_data_row=header_row + 1,
+            expected=max(0, sheet.height - offset - 1),
         )
         member = sheet_paths.get(meta.name)
         if member:
@@ -461,6 +469,7 @@ def _open_csv(path: Path) -> Table:
         columns=columns,
         ignored=ignored,
         encoding=encoding,
+        expected=max(0, text.count("\n") - offset - 1),
         _rows=_csv_rows(head[offset + 1 :], reader),
         _first_data_row=offset + 2,
     )
