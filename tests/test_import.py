@@ -432,3 +432,17 @@ def test_an_accepted_invalid_code_matches_its_enterprise(world, tmp_path):
     assert out.ok, out.errors
     out = run(world, make_xlsx(tmp_path / "b.xlsx", [row(n=3, uscc="91350100M0001TGQXA")]))
     assert "check character" in out.errors[0].reason
+
+
+def test_one_person_for_rows_sharing_name_and_mobile_across_chunks(world, tmp_path):
+    from chamber.members.importers.pipeline import Importer
+
+    rows = [row(n=i, contact_name="王芳", contact_phone="13622223333") for i in range(5)]
+    path = make_xlsx(tmp_path / "m.xlsx", rows)
+    out = Importer(actor=world.secretary, organization=world.xixiang, chunk=2).run(path)
+    assert out.written and out.counts["person"] == {"create": 1, "update": 0, "same": 4}
+    (person,) = Person.objects.filter(name="王芳")
+    reps = set(Membership.objects.filter(enterprise__name__contains="测试导入").values_list(
+        "representative_id", flat=True
+    ))
+    assert reps == {person.pk}

@@ -15,6 +15,7 @@ services' cleaning): converters only change their Python type for the driver.
 
 from __future__ import annotations
 
+import decimal
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -102,6 +103,53 @@ class Table:
             cursor.executemany(
                 f"UPDATE {q(self.table)} SET {sets} WHERE {q(self.pk_column)} = %s", data
             )
+
+
+def _reader(field: models.Field) -> Callable[[Any], Any] | None:
+    """What a raw SELECT returns, as the ORM would: SQLite gives decimals back as int or
+    float (dates and booleans are converted by the adapters Django registers)."""
+    if connection.vendor == "sqlite" and isinstance(field, models.DecimalField):
+        quantum = decimal.Decimal(1).scaleb(-field.decimal_places)
+
+        def to_decimal(v):
+            if v is None:
+                return None
+            return decimal.Decimal(repr(v) if isinstance(v, float) else v).quantize(quantum)
+
+        return to_decimal
+    return None
+
+
+def select(
+    model: type[models.Model], fields: Sequence[str], key: str, values: Sequence[Any]
+) -> list[dict[str, Any]]:
+    """Rows of `model` whose `key` is one of `values`, as dicts of `fields` (a foreign
+    key by its field name, holding the id): one query per SQLite-sized batch."""
+    if not values:
+        return []
+    meta = model._meta
+    cols = [meta.get_field(f) for f in fields]
+    q = connection.ops.quote_name
+    select_list = ", ".join(q(f.column) for f in cols)
+    key_col = q(meta.get_field(key).column)
+    readers = [(i, r) for i, r in enumerate(_reader(f) for f in cols) if r is not None]
+    out: list[dict[str, Any]] = []
+    batch = 900 if connection.vendor == "sqlite" else 5000
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), batch):
+            part = list(values[start : start + batch])
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"SELECT {select_list} FROM {q(meta.db_table)} WHERE {key_col} IN ({marks})",
+                part,
+            )
+            for row in cursor.fetchall():
+                if readers:
+                    row = list(row)
+                    for i, r in readers:
+                        row[i] = r(row[i])
+                out.append(dict(zip(fields, row, strict=True)))
+    return out
 
 
 def reserve_ids(model: type[models.Model], n: int) -> list[int]:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime
 import pickle
+import zlib
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -74,6 +76,7 @@ LOADED = [
     *ROW_FIELDS,
 ]
 CREATE, UPDATE, SAME = "create", "update", "same"
+PERSON_LOADED = ["id", "name", "mobile", "enterprise"]
 
 ENTERPRISE_INSERT = [
     "id",
@@ -222,6 +225,11 @@ class Outcome:
         }
 
 
+class _Person(NamedTuple):
+    name: str
+    mobile: str
+
+
 def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
     """audit.snapshot(enterprise, ENTERPRISE_FIELDS) for a new enterprise's values."""
     out = {}
@@ -251,30 +259,22 @@ class _Plan:
         self.mem_changes: dict[str, Any] = {}
 
 
-class _NewPerson:
-    """A person the import creates; `row` is the row that creates it (others with the
-    same name and mobile refer to it)."""
-
-    __slots__ = ("name", "mobile", "row", "pk")
-
-    def __init__(self, name: str, mobile: str, row: int):
-        self.name, self.mobile, self.row = name, mobile, row
-        self.pk: int | None = None
-
-
 class _NewRef:
-    """A plan's pointer to a _NewPerson (plans are pickled between check and write)."""
+    """A plan's pointer to a person the import creates: its index in Importer._new_pks.
+    The plan of the row that creates the person has `creates` set; other rows with the
+    same name and mobile point at the same index. (Plans are pickled between the check
+    and the write, so they refer by index, not by object.)"""
 
-    __slots__ = ("idx",)
+    __slots__ = ("idx", "creates", "name")
 
-    def __init__(self, idx: int):
-        self.idx = idx
+    def __init__(self, idx: int, creates: bool, name: str):
+        self.idx, self.creates, self.name = idx, creates, name
 
     def __getstate__(self):
-        return self.idx
+        return (self.idx, self.creates, self.name)
 
     def __setstate__(self, state):
-        self.idx = state
+        self.idx, self.creates, self.name = state
 
 
 class Importer:
@@ -305,9 +305,9 @@ class Importer:
         self._blobs: list[bytes] = []
         self._planned = 0
         self._chunk_plans: list[_Plan] = []
-        self._people: list[_NewPerson] = []
+        self._new_pks = array("q")  # pk of each person the import creates, 0 until written
         self._seen: dict[str, int] = {}
-        self._new_people: dict[tuple[str, str], int] = {}
+        self._new_people: dict[str, int] = {}  # "name\x00mobile" -> index
         self._samples: dict[str, int] = {CREATE: 0, UPDATE: 0, SAME: 0}
 
     # --- the whole run --------------------------------------------------------------
@@ -428,40 +428,41 @@ class Importer:
             fresh.append(c)
         if not fresh:
             return
+        # Raw queries: the ORM's per-value work on 2,000-item IN lists and per-row dicts
+        # cost more than the queries themselves.
         stored = {
             e["uscc"]: e
-            for e in Enterprise.objects.filter(uscc__in=[c.uscc for c in fresh]).values(*LOADED)
+            for e in fastsql.select(Enterprise, LOADED, "uscc", [c.uscc for c in fresh])
         }
         ent_ids = [e["id"] for e in stored.values()]
-        members = {
-            m["enterprise_id"]: m
-            for m in Membership.objects.filter(
-                organization=self.org, enterprise_id__in=ent_ids, left__isnull=True
-            )
-            .order_by("joined", "id")
-            .values("id", "enterprise_id", "rank", "joined", "representative_id")
-        }
+        members: dict[int, dict] = {}
+        for m in sorted(
+            fastsql.select(
+                Membership,
+                ["id", "enterprise", "rank", "joined", "representative", "organization", "left"],
+                "enterprise",
+                ent_ids,
+            ),
+            key=lambda m: (m["joined"], m["id"]),
+        ):
+            if m["organization"] == self.org.pk and m["left"] is None:
+                members.setdefault(m["enterprise"], m)
         by_mobile: dict[tuple[str, str], dict] = {}
-        mobiles = {c.mobile for c in fresh if c.mobile}
-        if mobiles:
-            for p in (
-                Person.objects.filter(mobile__in=mobiles)
-                .order_by("id")
-                .values("id", "name", "mobile", "enterprise_id")
-            ):
-                by_mobile.setdefault((p["name"], p["mobile"]), p)
+        mobiles = list({c.mobile for c in fresh if c.mobile})
+        for p in sorted(
+            fastsql.select(Person, PERSON_LOADED, "mobile", mobiles), key=lambda p: p["id"]
+        ):
+            by_mobile.setdefault((p["name"], p["mobile"]), p)
         by_ent: dict[int, list[dict]] = {}
-        if ent_ids:
-            for p in (
-                Person.objects.filter(enterprise_id__in=ent_ids)
-                .order_by("id")
-                .values("id", "name", "mobile", "enterprise_id")
-            ):
-                by_ent.setdefault(p["enterprise_id"], []).append(p)
+        for p in sorted(
+            fastsql.select(Person, PERSON_LOADED, "enterprise", ent_ids), key=lambda p: p["id"]
+        ):
+            by_ent.setdefault(p["enterprise"], []).append(p)
         for c in fresh:
             self._plan_row(c, stored.get(c.uscc), members, by_mobile, by_ent)
         if self._chunk_plans:
-            self._blobs.append(pickle.dumps(self._chunk_plans, protocol=pickle.HIGHEST_PROTOCOL))
+            blob = pickle.dumps(self._chunk_plans, protocol=pickle.HIGHEST_PROTOCOL)
+            self._blobs.append(zlib.compress(blob, 1))
             self._planned += len(self._chunk_plans)
             self._chunk_plans = []
 
@@ -571,9 +572,9 @@ class Importer:
             if found is not None:
                 p.person = found["id"]
                 return SAME
-            idx = self._new_people.get((name, mobile))
+            idx = self._new_people.get(f"{name}\x00{mobile}")
             if idx is not None:
-                p.person = _NewRef(idx)
+                p.person = _NewRef(idx, False, name)
                 return SAME
         if e is not None:
             candidates = [x for x in by_ent.get(e["id"], ()) if x["name"] == name]
@@ -586,11 +587,11 @@ class Importer:
             elif candidates:
                 p.person = candidates[0]["id"]
                 return SAME
-        self._people.append(_NewPerson(name, mobile, c.row))
-        idx = len(self._people) - 1
+        self._new_pks.append(0)
+        idx = len(self._new_pks) - 1
         if mobile:
-            self._new_people[(name, mobile)] = idx
-        p.person = _NewRef(idx)
+            self._new_people[f"{name}\x00{mobile}"] = idx
+        p.person = _NewRef(idx, True, name)
         return CREATE
 
     def _plan_membership(self, p: _Plan, e: dict | None, members) -> str:
@@ -604,7 +605,7 @@ class Importer:
         if c.joined is not None and c.joined != m["joined"]:
             p.mem_changes["joined"] = c.joined
         if isinstance(p.person, _NewRef) or (
-            p.person is not None and p.person != m["representative_id"]
+            p.person is not None and p.person != m["representative"]
         ):
             p.mem_changes["representative"] = p.person
         return UPDATE if p.mem_changes else SAME
@@ -635,7 +636,7 @@ class Importer:
         with transaction.atomic():
             done = 0
             while self._blobs:
-                plans = pickle.loads(self._blobs.pop(0))
+                plans = pickle.loads(zlib.decompress(self._blobs.pop(0)))
                 self._write_chunk(plans)
                 done += len(plans)
                 self.progress("write", done, total)
@@ -723,16 +724,12 @@ class Importer:
             self._refresh_memberships(renamed, now)
 
         # People
-        creators = []
-        for p in plans:
-            if isinstance(p.person, _NewRef):
-                person = self._people[p.person.idx]
-                if person.pk is None and person.row == p.clean.row:
-                    creators.append((person, p))
+        creators = [p for p in plans if isinstance(p.person, _NewRef) and p.person.creates]
         ids = fastsql.reserve_ids(Person, len(creators))
         person_rows = []
-        for (person, creator), pk in zip(creators, ids, strict=True):
-            person.pk = pk
+        for creator, pk in zip(creators, ids, strict=True):
+            self._new_pks[creator.person.idx] = pk
+            person = _Person(creator.person.name, creator.clean.mobile or "")
             ent = creator.ent
             search = names.search_text(person.name, person.mobile)
             person_rows.append(
@@ -839,7 +836,7 @@ class Importer:
                 rep_id, rep_name = self._person_ref(p)
                 rank = ch.get("rank", mem["rank"])
                 joined = ch.get("joined", mem["joined"])
-                rep = rep_id if "representative" in ch else mem["representative_id"]
+                rep = rep_id if "representative" in ch else mem["representative"]
                 member_updates.append([rank, joined, rep, now, mem["id"]])
                 diff: dict[str, list] = {}
                 if "rank" in ch:
@@ -864,8 +861,7 @@ class Importer:
     def _person_ref(self, p: _Plan) -> tuple[int | None, str | None]:
         person = p.person
         if isinstance(person, _NewRef):
-            new = self._people[person.idx]
-            return new.pk, new.name
+            return self._new_pks[person.idx], person.name
         if person is None:
             return None, None
         return person, p.clean.contact_name or p.clean.legal_representative
