@@ -442,7 +442,9 @@ def test_one_person_for_rows_sharing_name_and_mobile_across_chunks(world, tmp_pa
     out = Importer(actor=world.secretary, organization=world.xixiang, chunk=2).run(path)
     assert out.written and out.counts["person"] == {"create": 1, "update": 0, "same": 4}
     (person,) = Person.objects.filter(name="王芳")
-    reps = set(Membership.objects.filter(enterprise__name__contains="测试导入").values_list(
-        "representative_id", flat=True
-    ))
+    reps = set(
+        Membership.objects.filter(enterprise__name__contains="测试导入").values_list(
+            "representative_id", flat=True
+        )
+    )
     assert reps == {person.pk}
