@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -40,6 +41,11 @@ class DirectoryFilters:
     sort: str = "name"
 
 
+def is_initials_query(q: str) -> bool:
+    q = text.normalize(q)
+    return 0 < len(q) <= 2 and bool(re.fullmatch(r"[a-z]+", q))
+
+
 def search_condition(q: str) -> Q:
     """How a query finds members in `search_text` (name, pinyin, initials, code, legal
     representative): a fragment of three or more characters is a substring match,
@@ -57,7 +63,7 @@ def search_condition(q: str) -> Q:
         for reading in text.pinyin_readings(q):
             readings |= Q(search_text__contains=reading)
         return readings & Q(search_text__contains=q)
-    if re.fullmatch(r"[a-z]+", q):
+    if is_initials_query(q):
         return Q(initials__startswith=q)
     return Q(search_text__contains=q)
 
@@ -105,6 +111,25 @@ DIRECTORY_FIELDS = [
     "enterprise__size_class",
     "representative__name",
 ]
+
+
+def directory_page_order(qs: QuerySet[Membership], filters: DirectoryFilters):
+    """(queryset, keyset order field) for a directory page.
+
+    Without a search, rows come in the order asked for, straight from an index. A
+    search by initials comes in initials order, from the initials index: the first
+    page of 'hx' reads 51 rows, not every match. Any other search sorts its matches by
+    pinyin through `sk`, lower(sort_key): the same order (sort keys are lower-case
+    ASCII), but not an index PostgreSQL could walk, so it never scans the name index
+    filtering row by row for a rare match (600 ms at a million members)."""
+    if not filters.q:
+        return qs, SORTS.get(filters.sort, "sort_key")
+    if is_initials_query(filters.q) and filters.sort in ("", "name"):
+        return qs, "initials"
+    if filters.sort in ("", "name", "-name"):
+        desc = "-" if filters.sort == "-name" else ""
+        return qs.annotate(sk=Lower("sort_key")), f"{desc}sk"
+    return qs, SORTS.get(filters.sort, "sort_key")
 
 
 def enterprises(user: Any, perm: str = Perm.VIEW) -> QuerySet[Enterprise]:

@@ -18,7 +18,7 @@ from chamber.orgs.choices import Perm
 from . import selectors, services
 from .choices import Status
 from .forms import AdmissionForm, DirectoryForm, EnterpriseForm, LeaveForm, TransferForm
-from .selectors import SORTS, DirectoryFilters
+from .selectors import DirectoryFilters
 
 PAGE_SIZE = 50
 
@@ -39,13 +39,8 @@ def directory(request: HttpRequest) -> HttpResponse:
             status=d["status"] or Status.ACTIVE,
             sort=d["sort"] or "name",
         )
-    qs = selectors.directory(request.user, filters)
-    page = keyset_page(
-        qs,
-        order=SORTS.get(filters.sort, "sort_key"),
-        cursor=request.GET.get("cursor"),
-        size=PAGE_SIZE,
-    )
+    qs, order = selectors.directory_page_order(selectors.directory(request.user, filters), filters)
+    page = keyset_page(qs, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     params = request.GET.copy()
     params.pop("cursor", None)
     context = {

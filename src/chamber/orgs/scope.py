@@ -24,31 +24,41 @@ def org_ids(user: Any, perm: str = Perm.VIEW) -> frozenset[int] | None:
         return frozenset()
     if user.is_superuser:
         return ALL
-    cache: dict[str, frozenset[int]] | None = getattr(user, _CACHE_ATTR, None)
+    cache: dict[str, frozenset[int] | None] | None = getattr(user, _CACHE_ATTR, None)
     if cache is None:
         cache = _compute(user)
         setattr(user, _CACHE_ATTR, cache)
-    return cache.get(perm, frozenset())
+    return cache[perm] if perm in cache else frozenset()
 
 
-def _compute(user: Any) -> dict[str, frozenset[int]]:
+def _compute(user: Any) -> dict[str, frozenset[int] | None]:
     """Every permission's organisation ids, in two queries (cached on the user for the
-    request): the user's roles, then the subtrees below them."""
+    request): the user's roles, then the subtrees below them. A permission held over
+    the whole tree is ALL: no filter at all, rather than an IN list of every
+    organisation that PostgreSQL would intersect with each search (260 ms at a
+    million members)."""
     from .models import Organization, RoleAssignment
 
     roles = list(RoleAssignment.objects.filter(user=user).values_list("role", "organization__path"))
     if not roles:
         return {}
-    q = models.Q()
-    for _role, path in roles:
-        q |= models.Q(path__startswith=path)
-    nodes = list(Organization.objects.filter(q).values_list("id", "path"))
+    at_a_root = any(path.count("/") == 2 for _role, path in roles)
+    if at_a_root:  # the subtree of a root may be everything: read the whole (small) tree
+        nodes = list(Organization.objects.values_list("id", "path"))
+    else:
+        q = models.Q()
+        for _role, path in roles:
+            q |= models.Q(path__startswith=path)
+        nodes = list(Organization.objects.filter(q).values_list("id", "path"))
     result: dict[str, set[int]] = {}
     for role, root in roles:
         below = {pk for pk, path in nodes if path.startswith(root)}
         for perm in ROLE_PERMS.get(role, ()):
             result.setdefault(perm, set()).update(below)
-    return {perm: frozenset(ids) for perm, ids in result.items()}
+    return {
+        perm: ALL if at_a_root and len(ids) == len(nodes) else frozenset(ids)
+        for perm, ids in result.items()
+    }
 
 
 def has_perm(user: Any, perm: str, organization_id: int | None) -> bool:
