@@ -28,7 +28,7 @@ def org_ids(user: Any, perm: str = Perm.VIEW) -> frozenset[int] | None:
     if cache is None:
         cache = _compute(user)
         setattr(user, _CACHE_ATTR, cache)
-    return cache[perm] if perm in cache else frozenset()
+    return cache.get(perm, frozenset())  # a stored None is ALL
 
 
 def _compute(user: Any) -> dict[str, frozenset[int] | None]:
