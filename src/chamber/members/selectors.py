@@ -42,20 +42,40 @@ class DirectoryFilters:
 
 
 def is_initials_query(q: str) -> bool:
+    """One or two Latin letters: the start of the pinyin initials (hw -> 华为...)."""
     q = text.normalize(q)
     return 0 < len(q) <= 2 and bool(re.fullmatch(r"[a-z]+", q))
 
 
+def _prefix(field: str, q: str) -> Q:
+    """`field` starts with `q`, also written as a range so a plain b-tree index serves
+    it under any collation (LIKE 'q%' alone needs the C collation or pattern_ops)."""
+    upper = q[:-1] + chr(ord(q[-1]) + 1)
+    return Q(**{f"{field}__gte": q, f"{field}__lt": upper, f"{field}__startswith": q})
+
+
 def search_condition(q: str) -> Q:
-    """How a query finds members in `search_text` (name, pinyin, initials, code, legal
-    representative): a fragment of three or more characters is a substring match,
-    served on PostgreSQL by a trigram index. Trigrams can't serve one or two Chinese
-    characters, so those also match any pinyin reading of them (index-served), and the
-    Chinese itself is checked on the rows found. One or two Latin letters are
-    initials, matched from the start."""
+    """How a query finds members (all index-served on PostgreSQL):
+
+    - one or two Latin letters: initials from the start (hw);
+    - three or four Latin letters: the start of the initials, the full pinyin or any
+      word of the search text (hwjs, wang, rzf), not a substring: inside the pinyin
+      they would match half the register;
+    - one or two Chinese characters: trigrams can't serve them, so any pinyin reading
+      of them is looked up (index-served) and the Chinese checked on the rows found;
+    - anything longer: a substring of `search_text` (name, pinyin, initials, credit
+      code, legal representative), served by a trigram index.
+    """
     q = text.normalize(q)
     if not q:
         return Q()
+    latin = re.fullmatch(r"[a-z]+", q) is not None
+    if latin and len(q) <= 2:
+        return _prefix("initials", q)
+    if latin and len(q) <= 4:
+        # " " + q: the start of any word of search_text (the legal representative's
+        # initials or pinyin, say); words are separated by single spaces.
+        return _prefix("initials", q) | _prefix("sort_key", q) | Q(search_text__contains=" " + q)
     if len(q) >= 3:
         return Q(search_text__contains=q)
     if text.has_cjk(q):
@@ -63,8 +83,6 @@ def search_condition(q: str) -> Q:
         for reading in text.pinyin_readings(q):
             readings |= Q(search_text__contains=reading)
         return readings & Q(search_text__contains=q)
-    if is_initials_query(q):
-        return Q(initials__startswith=q)
     return Q(search_text__contains=q)
 
 
