@@ -25,7 +25,7 @@ from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
 from . import selectors, services
-from .choices import OPEN_STATUSES, CaseSource, Priority, Satisfaction, Status, Step, VisitKind
+from .choices import OPEN_STATUSES, CaseSource, Priority, Satisfaction, Status, VisitKind
 from .models import Case, CaseEvent, Category, Department, Expert, Visit, VisitAttachment
 
 User = get_user_model()
@@ -234,6 +234,9 @@ class VisitViewSet(
 
 class CaseEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Plain strings: the same values as the case's `status` enum (one enum in the schema).
+    from_status = serializers.CharField(read_only=True, help_text="A case status, or empty.")
+    to_status = serializers.CharField(read_only=True, help_text="A case status.")
 
     class Meta:
         model = CaseEvent
@@ -313,10 +316,18 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_overdue(self, obj: Case) -> bool:
         return obj.is_overdue(self.context.get("today"))
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Step.choices)))
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text="Steps the caller may take now: the names of the POST actions.",
+        )
+    )
     def get_next_steps(self, obj: Case) -> list[str]:
         request = self.context.get("request")
-        return [str(s) for s in services.next_steps(obj, request.user if request else None)]
+        return [
+            str(s).replace("_", "-")
+            for s in services.next_steps(obj, request.user if request else None)
+        ]
 
 
 class CaseDetailSerializer(CaseSerializer):
