@@ -185,7 +185,6 @@ class VisitViewSet(
             selectors.visits(self.request.user)
             .select_related("organization")
             .prefetch_related("enterprises", "staff", "leaders", "experts", "attachments", "cases")
-            .distinct()
         )
 
     def perform_create(self, serializer):
