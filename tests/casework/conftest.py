@@ -12,6 +12,16 @@ from chamber.casework import services
 from chamber.casework.models import Category, Department, Expert
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions below read English messages; test_i18n checks the Chinese ones."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def cw(world):
     depts = [
