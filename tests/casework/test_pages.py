@@ -95,7 +95,8 @@ def test_case_page_shows_timeline_and_legal_steps(client, world, cw):
     r = client.get(reverse("casework:case", args=[case.pk]))
     body = r.content.decode()
     steps = [s for s, _l, _f in r.context["step_forms"]]
-    assert steps == ["assign", "return", "resolve", "reject", "merge", "urge"]
+    # the likely next step first, then the others in the workflow's order
+    assert steps == ["resolve", "assign", "return", "reject", "merge", "urge"]
     assert cw.dept.name in body and 'id="case-timeline"' in body
     client.force_login(world.leader)
     r = client.get(reverse("casework:case", args=[case.pk]))

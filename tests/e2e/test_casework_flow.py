@@ -13,6 +13,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 375, "height": 812}
 
 
+def open_step(page, step):
+    """Open a step's form (the most likely step is open already)."""
+    page.eval_on_selector(f"#step-{step}", "d => { d.open = true; }")
+
+
 def figure(page, base, org, fig):
     page.goto(f"{base}/casework/figures/?org={org}")
     return page.inner_text(f"#fig-{fig}").strip()
@@ -45,18 +50,20 @@ def test_secretary_logs_visit_and_case_to_follow_up(page, world):
     assert case.status == "received" and case.enterprise == world.ent_x
 
     # Assign it, hand it over, resolve it, follow it up.
+    open_step(page, "assign")
     page.select_option("#id_assign-assignee", label="xixiang")
     page.click("#step-assign button[type=submit]")
     page.wait_for_selector("#step-hand_over")
-    page.click("#step-hand_over summary")
+    open_step(page, "hand_over")
     page.select_option("#id_hand_over-department", str(dept.pk))
     page.fill("#id_hand_over-comment", "请协助解决招工问题")
     page.click("#step-hand_over button[type=submit]")
     expect(page.locator("#case-department")).to_contain_text("区人力资源局")
-    page.click("#step-resolve summary")
+    open_step(page, "resolve")
     page.fill("#id_resolve-resolution", "人力资源局组织专场招聘会,企业招到工人")
     page.click("#step-resolve button[type=submit]")
     page.wait_for_selector("#step-follow_up")
+    open_step(page, "follow_up")
     page.check("#id_follow_up-satisfaction_0")  # satisfied
     page.select_option("#id_follow_up-score", "5")
     page.click("#step-follow_up button[type=submit]")

@@ -138,8 +138,22 @@ def _run_step(user, step: str, case: Case, d: dict[str, Any]) -> None:
         raise Http404
 
 
+# The step most often taken next from each state: shown first, open.
+PRIMARY_STEP = {
+    "received": Step.ASSIGN,
+    "assigned": Step.HAND_OVER,
+    "in_progress": Step.RESOLVE,
+    "returned": Step.HAND_OVER,
+    "resolved": Step.FOLLOW_UP,
+    "followed_up": Step.CLOSE,
+    "reopened": Step.RESOLVE,
+}
+
+
 def _case_page(request: HttpRequest, case: Case, bound: Any = None, status: int = 200):
     steps = services.next_steps(case, request.user)
+    primary = Step.REOPEN if Step.REOPEN in steps else PRIMARY_STEP.get(case.status)
+    steps.sort(key=lambda s: s != primary)  # stable: the rest keep their order
     step_forms = [
         (
             step,
