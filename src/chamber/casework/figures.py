@@ -240,7 +240,16 @@ def case_figures(
     """Cases in `org`'s subtree for the period, with breakdowns by category and by
     department (see the module docstring for the definitions)."""
     today = today or timezone.localdate()
-    rows = _case_rows(org, start, end, today)
+    return _case_figures(org, start, end, today, _case_rows(org, start, end, today))
+
+
+def _case_figures(
+    org: Organization,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+    rows: list[dict[str, Any]],
+) -> dict[str, Any]:
     result = _case_stats(rows, start, end, today)
     by_cat: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
@@ -281,7 +290,7 @@ def figures(
         kind: _visit_stats((r[0] for r in visit_rows if r[1] == kind), ents)
         for kind in VisitKind.values
     }
-    cases = case_figures(org, start, end, today)
+    cases = _case_figures(org, start, end, today, case_rows)
     children = _children(org, start, end)
     groups_v: dict[int | None, list[int]] = defaultdict(list)
     for visit_id, _kind, path in visit_rows:

@@ -145,7 +145,12 @@ def _required(value: str, field: str, message: str) -> str:
 
 def _begin(actor: Any, case: Case, step: str) -> tuple[Case, str]:
     """Lock the case row, check the right and the state; return the locked copy."""
-    locked = Case.objects.select_for_update().select_related("department").get(pk=case.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join.
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("department", "category", "organization")
+        .get(pk=case.pk)
+    )
     require(actor, Perm.CHANGE, locked.organization_id)
     _check(locked, step)
     return locked, locked.status
