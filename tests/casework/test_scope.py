@@ -136,3 +136,36 @@ def test_figures_page_only_for_visible_organisations(client, world, records):
     # the form refuses an organisation outside the scope; nothing of Fuyong's is shown
     assert "f 融资难" not in r.content.decode()
     assert r.context["org"] == world.xixiang
+
+
+def test_reference_data_is_edited_by_managers_only(client, world, cw):
+    from chamber.casework.models import Category, HolidayCalendar
+
+    cal = HolidayCalendar.objects.get(year=2016)
+    url = f"/admin/casework/holidaycalendar/{cal.pk}/change/"
+    client.force_login(world.admin)
+    r = client.get(url)
+    assert r.status_code == 200 and "2016-10-08" in r.content.decode()
+    financing = Category.objects.get(code="financing")
+    r = client.post(
+        f"/admin/casework/category/{financing.pk}/change/",
+        {
+            "code": "financing",
+            "name": "融资",
+            "name_en": "Financing",
+            "time_limit_days": 12,
+            "sort_order": 0,
+            "active": "on",
+        },
+    )
+    assert r.status_code == 302
+    financing.refresh_from_db()
+    assert financing.time_limit_days == 12
+    client.force_login(world.secretary)
+    r = client.post(
+        f"/admin/casework/category/{financing.pk}/change/",
+        {"code": "financing", "name": "融资", "time_limit_days": 1, "sort_order": 0},
+    )
+    assert r.status_code == 403
+    financing.refresh_from_db()
+    assert financing.time_limit_days == 12

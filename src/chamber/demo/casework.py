@@ -242,7 +242,7 @@ def _experts(rng: random.Random, streets: dict[str, Organization], root) -> dict
                 )
             )
     Expert.objects.bulk_create(rows)
-    for e in Expert.objects.select_related("organization"):
+    for e in Expert.objects.select_related("organization").order_by("id"):
         code = e.organization.code.split(".")[-1] if e.organization else None
         made[code if code in pools else None].append(e)
     return made
@@ -273,8 +273,13 @@ def _members_by_year(streets: dict[str, Organization]) -> dict[tuple[int, int], 
     """(org id, year) -> [(enterprise id, rank, representative id)] of members active
     at some time that year."""
     out: dict[tuple[int, int], list[tuple]] = defaultdict(list)
-    rows = Membership.objects.filter(enterprise__isnull=False).values_list(
-        "organization_id", "enterprise_id", "rank", "representative_id", "joined", "left"
+    # Ordered, so the demo is the same for a seed on every database.
+    rows = (
+        Membership.objects.filter(enterprise__isnull=False)
+        .order_by("id")
+        .values_list(
+            "organization_id", "enterprise_id", "rank", "representative_id", "joined", "left"
+        )
     )
     for org_id, ent_id, rank, rep, joined, left in rows.iterator(chunk_size=5000):
         for year in YEARS:
