@@ -27,6 +27,7 @@ from . import figures as casework_figures
 from . import forms, selectors, services
 from .choices import Step
 from .models import Case
+from .services.visits import check_upload
 
 PAGE_SIZE = 50
 
@@ -360,6 +361,9 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             saved = 0
             try:
+                # Check every file before storing any: a stored file is not rolled back.
+                for upload in form.cleaned_data["files"]:
+                    check_upload(upload)
                 with transaction.atomic():
                     for upload in form.cleaned_data["files"]:
                         services.add_attachment(actor=request.user, visit=visit, upload=upload)
