@@ -3,6 +3,13 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from chamber.casework.api import (
+    CaseViewSet,
+    CategoryViewSet,
+    DepartmentViewSet,
+    ExpertViewSet,
+    VisitViewSet,
+)
 from chamber.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from chamber.orgs.api import OrganizationViewSet
 from chamber.reports.api import AnnualReportView
@@ -12,6 +19,11 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("people", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("cases", CaseViewSet, basename="case")
+router.register("case-categories", CategoryViewSet, basename="case-category")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("experts", ExpertViewSet, basename="expert")
 
 urlpatterns = [
     path("reports/annual/", AnnualReportView.as_view(), name="report-annual"),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "chamber.core",
     "chamber.orgs",
     "chamber.members",
+    "chamber.casework",
     "chamber.reports",
     "chamber.demo",
 ]

@@ -15,6 +15,7 @@ admin.site.site_header = admin.site.site_title = pgettext_lazy("product name", "
 urlpatterns = [
     path("", home, name="home"),
     path("members/", include("chamber.members.urls")),
+    path("casework/", include("chamber.casework.urls")),
     path("reports/", include("chamber.reports.urls")),
     path(
         "accounts/login/",

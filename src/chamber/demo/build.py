@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .casework import build_casework
 from .members import build_members
 from .orgs import build_tree
 from .users import build_users
@@ -17,5 +18,6 @@ def build_all(
         seed=seed, members=members, root=root, streets=streets, progress=progress
     )
     build_users()
+    counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))
     counts["organizations"] = 1 + len(streets)
     return counts
