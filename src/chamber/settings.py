@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "chamber.core",
     "chamber.orgs",
     "chamber.members",
+    "chamber.politics",
     "chamber.demo",
 ]
 
