@@ -41,11 +41,20 @@ def zh_number(n: int) -> str:
     return f"{head}十{_ZH_DIGITS[units] if units else ''}" if n < 100 else str(n)
 
 
+def _chinese() -> bool:
+    return (get_language() or "zh").startswith("zh")
+
+
 def term_label(term: int) -> str:
     """A term number as staff write it: 第五届 in Chinese, "term 5" in English."""
-    if (get_language() or "zh").startswith("zh"):
-        return f"第{zh_number(term)}届"
-    return _("term %(n)s") % {"n": term}
+    return f"第{zh_number(term)}届" if _chinese() else f"term {term}"
+
+
+def body_term_label(place: str, body: str, term: int) -> str:
+    """宝安区政协第五届 in Chinese; "宝安区 CPPCC, term 5" in English."""
+    if _chinese():
+        return f"{place}{Body(body).label}{term_label(term)}"
+    return f"{place} {Body(body).label}, {term_label(term)}".strip()
 
 
 def _visible_people(org_ids: frozenset[int]):
@@ -122,8 +131,8 @@ class PoliticalPost(models.Model):
 
     @property
     def body_label(self) -> str:
-        """E.g. 宝安区政协第五届 / Bao'an CPPCC, term 5."""
-        return f"{self.place}{self.get_body_display()}{term_label(self.term)}"
+        """E.g. 宝安区政协第五届 / 宝安区 CPPCC, term 5."""
+        return body_term_label(self.place, self.body, self.term)
 
     def is_in_force(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
@@ -279,13 +288,11 @@ class Proposal(models.Model):
 
     @property
     def session_label(self) -> str:
-        """E.g. 2016 · 宝安区政协第五届第一次会议."""
-        if (get_language() or "zh").startswith("zh"):
-            sitting = f"第{zh_number(self.session_sitting)}次会议"
-        else:
-            sitting = _("sitting %(n)s") % {"n": self.session_sitting}
-        body = Body(self.body).label
-        return f"{self.session_year} · {self.place}{body}{term_label(self.session_term)}{sitting}"
+        """E.g. 2016 · 宝安区政协第五届第一次会议 / 2016 · 宝安区 CPPCC, term 5, sitting 1."""
+        body = body_term_label(self.place, self.body, self.session_term)
+        if _chinese():
+            return f"{self.session_year} · {body}第{zh_number(self.session_sitting)}次会议"
+        return f"{self.session_year} · {body}, sitting {self.session_sitting}"
 
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
@@ -356,7 +363,7 @@ class ProposalStep(models.Model):
     class Meta:
         verbose_name = _("proposal step")
         verbose_name_plural = _("proposal steps")
-        ordering = ["proposal", "on", "id"]
+        ordering = ["proposal", "id"]  # recording order: the lifecycle order
 
     def __str__(self) -> str:
         return f"{self.on} {self.get_step_display()}"

@@ -456,7 +456,9 @@ def merge_proposal(
     """Merged into another proposal on the same subject (并案): the other is handled."""
     if into.pk == proposal.pk:
         raise ValidationError({"into": _("A proposal cannot be merged into itself.")})
-    if not Proposal.objects.visible_to(actor, Perm.VIEW).filter(pk=into.pk).exists():
+    if actor is not None and not (
+        Proposal.objects.visible_to(actor, Perm.VIEW).filter(pk=into.pk).exists()
+    ):
         raise ValidationError({"into": _("No such proposal.")})
     p = _begin(actor, proposal, Step.MERGE, on)
     if (into.kind, into.level, into.place, into.session_year) != (
@@ -593,13 +595,20 @@ def return_proposal(*, actor: Any, proposal: Proposal, on: datetime.date, reason
 
 
 @transaction.atomic
-def extend_due(*, actor: Any, proposal: Proposal, due: datetime.date, reason: str) -> Proposal:
+def extend_due(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    due: datetime.date,
+    reason: str,
+    on: datetime.date | None = None,
+) -> Proposal:
     """Push the reply due date back, with an explanation, to at most `max_reply_months`
     after assignment."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Explain why the reply needs more time.")})
-    on = _today()
+    on = on or _today()
     p = _begin(actor, proposal, Step.EXTEND, on)
     latest = deadlines.latest_reply_due(p.assigned_on)
     if due <= p.reply_due:
