@@ -325,9 +325,8 @@ class ProposalFilter(filters.FilterSet):
 
 def _step(name: str, body: type[serializers.Serializer], doc: str, attr: str = "", **kwargs):
     """A POST action running the step's service with the validated body."""
+    name = Step(name).value
 
-    @extend_schema(request=body, responses={200: ProposalDetailSerializer}, description=doc)
-    @action(detail=True, methods=["post"], url_path=name, url_name=name, **kwargs)
     def run(self, request: Request, pk=None) -> Response:
         proposal = self.get_object()
         data = body(data=request.data, context=self.get_serializer_context())
@@ -339,9 +338,11 @@ def _step(name: str, body: type[serializers.Serializer], doc: str, attr: str = "
         fresh = self.get_queryset().get(pk=proposal.pk)
         return Response(ProposalDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
-    run.__name__ = attr or name  # DRF wants the attribute's name
+    # DRF maps the route to the method by name: name it as its attribute before decorating.
+    run.__name__ = attr or name
     run.__doc__ = doc
-    return run
+    run = action(detail=True, methods=["post"], url_path=name, url_name=name, **kwargs)(run)
+    return extend_schema(request=body, responses={200: ProposalDetailSerializer})(run)
 
 
 class ProposalViewSet(
