@@ -181,10 +181,13 @@ def member_section(user: Any, enterprise_pk: int) -> dict[str, Any]:
     """The posts and proposals of an enterprise's people, for its member page: 404
     unless the user may see the enterprise."""
     ent: Enterprise = get_enterprise(user, enterprise_pk)
-    people = Person.objects.visible_to(user).filter(
-        Q(enterprise=ent) | Q(represents__enterprise=ent)
+    people = list(
+        Person.objects.visible_to(user)
+        .filter(Q(enterprise=ent) | Q(represents__enterprise=ent))
+        .distinct()
+        .order_by("name", "id")
     )
-    person_ids = set(people.values_list("pk", flat=True))
+    person_ids = {p.pk for p in people}
     post_rows = list(
         posts(user)
         .filter(person_id__in=person_ids)
@@ -208,7 +211,7 @@ def member_section(user: Any, enterprise_pk: int) -> dict[str, Any]:
     return {
         "enterprise": ent,
         "changeable": changeable,
-        "people": list(Person.objects.filter(pk__in=person_ids).order_by("name")),
+        "people": people,
         "posts": post_rows,
         "proposals": proposal_rows,
     }

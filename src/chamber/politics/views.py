@@ -259,12 +259,22 @@ def _page(request: HttpRequest, pk: int, bound: dict | None = None, status: int 
         for s in NEXT_STEPS[proposal.status]
         if services.step_problem(proposal, s, today)
     ]
+    steps = _step_forms(request, proposal, bound)
+    # A refused step whose form is not offered now (the status moved on): its errors
+    # still have to be shown.
+    offered = {s["step"] for s in steps}
+    refused = [
+        {"label": Step(step).label, "errors": form.errors}
+        for step, form in (bound or {}).items()
+        if step not in offered
+    ]
     return render(
         request,
         "politics/proposal_detail.html",
         {
             "proposal": proposal,
-            "steps": _step_forms(request, proposal, bound),
+            "refused": refused,
+            "steps": steps,
             "blocked": blocked,
             "today": today,
             "overdue": proposal.is_overdue(today),
