@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from .members import build_members
 from .orgs import build_tree
+from .politics import build_politics
 from .users import build_users
 
 
@@ -16,6 +17,7 @@ def build_all(
     counts = build_members(
         seed=seed, members=members, root=root, streets=streets, progress=progress
     )
+    counts.update(build_politics(seed=seed, root=root))
     build_users()
     counts["organizations"] = 1 + len(streets)
     return counts

@@ -104,7 +104,8 @@ def proposal_figures(
 ) -> dict[str, Any]:
     """Submitted, filed, replied (reply rate over filed), grades of the latest replies,
     satisfaction with them (rate: satisfied or basically satisfied, over evaluated),
-    overdue on `as_of` (default today), late first replies, and counts by topic."""
+    overdue on `as_of` (default today), late first replies, proposals handled again after
+    an unsatisfied evaluation, and counts by topic."""
     as_of = as_of or timezone.localdate()
     qs = proposals_of(org, start, end)
     rows = list(
@@ -132,6 +133,9 @@ def proposal_figures(
         )
     )
     late = Reply.objects.filter(proposal_id__in=ids, round=1, late=True).count()
+    # Handled again after an unsatisfied first evaluation (the latest evaluation, which
+    # the satisfaction figures count, is the one after re-handling).
+    rehandled = Reply.objects.filter(proposal_id__in=ids, round=2).count()
     return {
         "submitted": len(rows),
         "by_kind": {k: sum(1 for r in rows if r[1] == k) for k in ProposalKind.values},
@@ -141,6 +145,7 @@ def proposal_figures(
         "replied": replied,
         "reply_rate": _rate(replied, filed),
         "replied_late": late,
+        "rehandled": rehandled,
         "overdue": sum(1 for r in rows if r[2] in AWAITING_REPLY and r[7] and r[7] < as_of),
         "closed": sum(1 for r in rows if r[2] == Status.CLOSED),
         "grades": {g: grades[g] for g in Grade.values},
