@@ -49,6 +49,13 @@ def _english():
 
 
 @pytest.fixture
+def client(client):
+    """Pages and the API answer in English here (the default language is zh-hans)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
 def pol(world):
     units = {
         name: HandlingUnit.objects.create(name=name, short_name=short, level=Level.DISTRICT)

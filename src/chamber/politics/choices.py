@@ -1,5 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# Short labels that other apps also use (member, active, closed, file ...) carry a
+# context, so each app's catalogue can translate them its own way.
 
 
 class Body(models.TextChoices):
@@ -9,18 +13,21 @@ class Body(models.TextChoices):
 
 class Level(models.TextChoices):
     # Ordered from the top; the value sorts the same way.
-    NATIONAL = "1_national", _("national")
-    PROVINCIAL = "2_provincial", _("provincial")
-    MUNICIPAL = "3_municipal", _("municipal")
-    DISTRICT = "4_district", _("district")
+    NATIONAL = "1_national", pgettext_lazy("political level", "national")
+    PROVINCIAL = "2_provincial", pgettext_lazy("political level", "provincial")
+    MUNICIPAL = "3_municipal", pgettext_lazy("political level", "municipal")
+    DISTRICT = "4_district", pgettext_lazy("political level", "district")
 
 
 class PostRole(models.TextChoices):
-    DEPUTY = "deputy", _("deputy")
-    MEMBER = "member", _("member")
-    STANDING_MEMBER = "standing_member", _("standing committee member")
-    VICE_CHAIR = "vice_chair", _("vice-chair")
-    CHAIR = "chair", _("chair")
+    DEPUTY = "deputy", pgettext_lazy("political post role", "deputy")
+    MEMBER = "member", pgettext_lazy("political post role", "member")
+    STANDING_MEMBER = (
+        "standing_member",
+        pgettext_lazy("political post role", "standing committee member"),
+    )
+    VICE_CHAIR = "vice_chair", pgettext_lazy("political post role", "vice-chair")
+    CHAIR = "chair", pgettext_lazy("political post role", "chair")
 
 
 # Which roles each body has: a congress has deputies, a CPPCC committee members.
@@ -52,35 +59,35 @@ BODY_OF_KIND: dict[str, str] = {
 
 
 class Status(models.TextChoices):
-    DRAFTED = "drafted", _("drafted")
-    SUBMITTED = "submitted", _("submitted")
-    FILED = "filed", _("filed")
-    NOT_FILED = "not_filed", _("not filed")
-    MERGED = "merged", _("merged")
-    ASSIGNED = "assigned", _("assigned")
-    RETURNED = "returned", _("returned for re-assignment")
-    SIGNED = "signed", _("signed for, being handled")
-    REPLIED = "replied", _("replied")
-    EVALUATED = "evaluated", _("evaluated")
-    REHANDLING = "rehandling", _("being handled again")
-    CLOSED = "closed", _("closed")
+    DRAFTED = "drafted", pgettext_lazy("proposal status", "drafted")
+    SUBMITTED = "submitted", pgettext_lazy("proposal status", "submitted")
+    FILED = "filed", pgettext_lazy("proposal status", "filed")
+    NOT_FILED = "not_filed", pgettext_lazy("proposal status", "not filed")
+    MERGED = "merged", pgettext_lazy("proposal status", "merged")
+    ASSIGNED = "assigned", pgettext_lazy("proposal status", "assigned")
+    RETURNED = "returned", pgettext_lazy("proposal status", "returned for re-assignment")
+    SIGNED = "signed", pgettext_lazy("proposal status", "signed for, being handled")
+    REPLIED = "replied", pgettext_lazy("proposal status", "replied")
+    EVALUATED = "evaluated", pgettext_lazy("proposal status", "evaluated")
+    REHANDLING = "rehandling", pgettext_lazy("proposal status", "being handled again")
+    CLOSED = "closed", pgettext_lazy("proposal status", "closed")
 
 
 class Step(models.TextChoices):
-    DRAFT = "draft", _("drafted")
-    EDIT = "edit", _("edited")
-    SUBMIT = "submit", _("submit")
-    FILE = "file", _("file")
-    DECLINE = "decline", _("not file")
-    MERGE = "merge", _("merge")
-    ASSIGN = "assign", _("assign")
-    SIGN = "sign", _("sign for")
-    RETURN = "return", _("return as wrongly assigned")
-    EXTEND = "extend", _("extend the reply due date")
-    REPLY = "reply", _("reply")
-    EVALUATE = "evaluate", _("evaluate")
-    REHANDLE = "rehandle", _("handle again")
-    CLOSE = "close", _("close")
+    DRAFT = "draft", pgettext_lazy("proposal step", "drafted")
+    EDIT = "edit", pgettext_lazy("proposal step", "edited")
+    SUBMIT = "submit", pgettext_lazy("proposal step", "submit")
+    FILE = "file", pgettext_lazy("proposal step", "file")
+    DECLINE = "decline", pgettext_lazy("proposal step", "not file")
+    MERGE = "merge", pgettext_lazy("proposal step", "merge")
+    ASSIGN = "assign", pgettext_lazy("proposal step", "assign")
+    SIGN = "sign", pgettext_lazy("proposal step", "sign for")
+    RETURN = "return", pgettext_lazy("proposal step", "return as wrongly assigned")
+    EXTEND = "extend", pgettext_lazy("proposal step", "extend the reply due date")
+    REPLY = "reply", pgettext_lazy("proposal step", "reply")
+    EVALUATE = "evaluate", pgettext_lazy("proposal step", "evaluate")
+    REHANDLE = "rehandle", pgettext_lazy("proposal step", "handle again")
+    CLOSE = "close", pgettext_lazy("proposal step", "close")
 
 
 # The steps that may be taken from each status (the lifecycle in DOMAIN.md). Some are
@@ -115,6 +122,6 @@ class Grade(models.TextChoices):
 
 
 class Satisfaction(models.TextChoices):
-    SATISFIED = "satisfied", _("satisfied")
-    BASIC = "basic", _("basically satisfied")
-    UNSATISFIED = "unsatisfied", _("unsatisfied")
+    SATISFIED = "satisfied", pgettext_lazy("proposal evaluation", "satisfied")
+    BASIC = "basic", pgettext_lazy("proposal evaluation", "basically satisfied")
+    UNSATISFIED = "unsatisfied", pgettext_lazy("proposal evaluation", "unsatisfied")

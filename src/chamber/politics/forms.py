@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.core.forms import DateInput, StyledFormMixin
 from chamber.members.models import Person
@@ -169,9 +170,9 @@ class ProposalFilterForm(StyledFormMixin, forms.Form):
         required=False,
         choices=[
             ("", _("Any status")),
-            ("open", _("open")),
-            ("overdue", _("overdue")),
-            ("final", _("finished")),
+            ("open", pgettext_lazy("proposal filter", "open")),
+            ("overdue", pgettext_lazy("proposal filter", "overdue")),
+            ("final", pgettext_lazy("proposal filter", "finished")),
             *Status.choices,
         ],
     )

@@ -251,7 +251,7 @@ def _step_forms(request: HttpRequest, proposal, bound: dict | None = None) -> li
     return out
 
 
-def _page(request: HttpRequest, pk: int, bound: dict | None = None, status: int = 200):
+def _page(request: HttpRequest, pk: int, bound: dict | None = None):
     proposal = selectors.proposal_page(request.user, pk)
     today = timezone.localdate()
     blocked = [
@@ -280,7 +280,6 @@ def _page(request: HttpRequest, pk: int, bound: dict | None = None, status: int 
             "overdue": proposal.is_overdue(today),
             "may_change": scope.has_perm(request.user, Perm.CHANGE, proposal.organization_id),
         },
-        status=status,
     )
 
 
@@ -314,7 +313,8 @@ def proposal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 % {"step": Step(step).label, "status": proposal.get_status_display()},
             )
             return redirect("politics:proposal", pk=pk)
-    return _page(request, pk, bound={step: form}, status=400)
+    # 200 with the errors in place, as any Django form page answers an invalid form.
+    return _page(request, pk, bound={step: form})
 
 
 @login_required
