@@ -118,8 +118,10 @@ def test_proposal_lifecycle_over_the_api(client, pol, settings, tmp_path):
     assert step("file", {"on": "2017-01-20", "file_number": "A-7"})["next_steps"] == ["assign"]
     out = step("assign", {"on": "2017-02-01", "lead_unit": pol.fgw.pk, "co_handlers": [pol.rsj.pk]})
     assert out["reply_due"] == "2017-05-01" and out["co_handlers"] == ["区人社局"]
-    # Today is long past the ten days in which the unit could have returned it.
-    assert out["next_steps"] == ["sign", "extend"]
+    # A return depends on its date (within ten days): offered, checked when taken.
+    assert out["next_steps"] == ["sign", "return", "extend"]
+    late = step("return", {"on": "2017-02-20", "reason": "不属本单位职责"}, status=400)
+    assert "2017-02-11" in late["non_field_errors"][0]
     step("sign", {"on": "2017-02-05"})
     upload = SimpleUploadedFile("答复.pdf", b"%PDF-1.4 reply", content_type="application/pdf")
     out = step(
@@ -174,14 +176,18 @@ def test_co_submitter_without_post_refused_over_the_api(client, pol):
 def test_draft_is_edited_then_submitted(client, pol):
     c = api(client, pol.w.staff)
     p = draft(pol)
+    # submit_on is for creating only: a draft is submitted by the submit step.
     r = c.patch(
-        f"/api/v1/proposals/{p.pk}/", {"title": "改后的标题"}, content_type="application/json"
+        f"/api/v1/proposals/{p.pk}/",
+        {"title": "改后的标题", "submit_on": "2017-01-09"},
+        content_type="application/json",
     )
     assert r.status_code == 200 and r.json()["title"] == "改后的标题"
+    assert r.json()["status"] == "drafted"
     r = c.post(f"/api/v1/proposals/{p.pk}/submit/", {"on": "2017-01-10"})
     assert r.status_code == 200 and r.json()["status"] == "submitted"
     r = c.patch(f"/api/v1/proposals/{p.pk}/", {"title": "再改"}, content_type="application/json")
-    assert r.status_code == 400
+    assert r.status_code == 400 and "draft" in r.json()["non_field_errors"][0]
 
 
 def test_proposal_scope_from_the_outside(client, pol):
@@ -209,3 +215,18 @@ def test_list_filters(client, pol):
     assert c.get("/api/v1/proposals/?topic=营商环境").json()["count"] == 2
     assert c.get("/api/v1/handling-units/").json()["count"] == 3
     assert PoliticalPost.objects.count() == 4
+
+
+def test_api_lists_do_not_grow_with_rows(client, pol, django_assert_max_num_queries):
+    from .conftest import member, post
+
+    for i in range(20):
+        person = member(pol.w.xixiang, f"委员{i}", f"西乡企业{i}有限公司")
+        post(person, pol.w.xixiang)
+        draft(pol, title=f"提案{i}", lead=person, co_submitters=[pol.co_x])
+    c = api(client, pol.w.secretary)
+    with django_assert_max_num_queries(10):
+        assert c.get("/api/v1/posts/").json()["count"] == 23  # + 任正非 x2, 李四
+    with django_assert_max_num_queries(12):
+        rows = c.get("/api/v1/proposals/").json()["results"]
+    assert len(rows) == 20 and all(r["topics"] for r in rows)

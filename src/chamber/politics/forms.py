@@ -350,16 +350,9 @@ class ReturnForm(StepForm):
     reason = forms.CharField(label=_("Why it was wrongly assigned"), max_length=300)
 
 
-class ExtendForm(StyledFormMixin, forms.Form):
+class ExtendForm(StepForm):
     due = forms.DateField(label=_("New due date"), widget=DateInput())
     reason = forms.CharField(label=_("Explanation"), max_length=300)
-
-    def __init__(self, *args, proposal: Proposal, user, **kwargs):
-        self.proposal = proposal
-        super().__init__(*args, **kwargs)
-
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
 
 
 class ReplyForm(StepForm):

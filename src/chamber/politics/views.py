@@ -255,9 +255,9 @@ def _page(request: HttpRequest, pk: int, bound: dict | None = None):
     proposal = selectors.proposal_page(request.user, pk)
     today = timezone.localdate()
     blocked = [
-        {"label": Step(s).label, "why": services.step_problem(proposal, s, today)}
+        {"label": Step(s).label, "why": services.step_problem(proposal, s)}
         for s in NEXT_STEPS[proposal.status]
-        if services.step_problem(proposal, s, today)
+        if services.step_problem(proposal, s)
     ]
     steps = _step_forms(request, proposal, bound)
     # A refused step whose form is not offered now (the status moved on): its errors

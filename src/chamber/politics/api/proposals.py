@@ -252,6 +252,7 @@ class ReturnSerializer(OnSerializer):
 
 
 class ExtendSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="The day it was decided (today).")
     due = serializers.DateField()
     reason = serializers.CharField(max_length=300)
 
@@ -389,7 +390,11 @@ class ProposalViewSet(
             )
 
     def perform_update(self, serializer):
-        data = {k: v for k, v in serializer.validated_data.items() if k != "organization"}
+        data = {
+            k: v
+            for k, v in serializer.validated_data.items()
+            if k not in ("organization", "submit_on")
+        }
         with service_errors():
             serializer.instance = services.update_proposal(
                 actor=self.request.user, proposal=serializer.instance, **data

@@ -213,9 +213,12 @@ def _latest_reply(proposal: Proposal) -> Reply | None:
 
 
 def step_problem(proposal: Proposal, step: str, on: datetime.date | None = None) -> str | None:
-    """Why `step` cannot be taken now, or None when it can. The one place that says
-    which steps are legal: services refuse with this message, pages offer the rest."""
-    on = on or _today()
+    """Why `step` cannot be taken on `on`, or None when it can. The one place that says
+    which steps are legal: services refuse with this message, pages offer the rest.
+
+    Without `on`, the conditions that depend on the step's date (the return window, the
+    evaluation window) are left for the service to check with the date given: staff
+    often record a step days after it happened."""
     status = Status(proposal.status)
     if step not in NEXT_STEPS[status]:
         allowed = ", ".join(str(Step(s).label) for s in NEXT_STEPS[status])
@@ -226,7 +229,7 @@ def step_problem(proposal: Proposal, step: str, on: datetime.date | None = None)
             if allowed
             else _("Its lifecycle has ended."),
         }
-    if step == Step.RETURN:
+    if step == Step.RETURN and on is not None:
         last_day = deadlines.last_return_day(proposal.assigned_on)
         if on > last_day:
             return _(
@@ -238,7 +241,7 @@ def step_problem(proposal: Proposal, step: str, on: datetime.date | None = None)
         if step == Step.REHANDLE and proposal.satisfaction != Satisfaction.UNSATISFIED:
             return _("Only a reply the submitter found unsatisfactory is handled again.")
         if step == Step.CLOSE and reply is not None:
-            if status == Status.REPLIED:
+            if status == Status.REPLIED and on is not None:
                 due = deadlines.evaluation_due(reply.replied_on)
                 if on <= due:
                     return _(
@@ -254,7 +257,7 @@ def step_problem(proposal: Proposal, step: str, on: datetime.date | None = None)
 
 
 def legal_steps(proposal: Proposal, on: datetime.date | None = None) -> list[str]:
-    """The steps that can be taken now, in lifecycle order."""
+    """The steps that can be taken (on `on`, when given), in lifecycle order."""
     return [s for s in NEXT_STEPS[proposal.status] if step_problem(proposal, s, on) is None]
 
 
