@@ -79,6 +79,35 @@ def test_record_post_page(client, pol):
     )
 
 
+def test_only_drafts_open_for_editing(client, pol):
+    client.force_login(pol.w.staff)
+    p = advance(pol, draft(pol), "submitted")
+    r = client.get(reverse("politics:proposal_edit", args=[p.pk]))
+    assert r.status_code == 302 and r["Location"] == reverse("politics:proposal", args=[p.pk])
+    d = draft(pol, title="草稿")
+    r = client.post(
+        reverse("politics:proposal_edit", args=[d.pk]),
+        {
+            "kind": "proposal",
+            "level": "4_district",
+            "place": "宝安区",
+            "session_year": 2017,
+            "session_term": 5,
+            "session_sitting": 2,
+            "title": "改过的草稿",
+            "lead": pol.w.rep_x.pk,
+            "co_submitters": [pol.co_x.pk],
+            "topics": "人才住房、交通",
+        },
+    )
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.title == "改过的草稿" and sorted(t.name for t in d.topics.all()) == [
+        "交通",
+        "人才住房",
+    ]
+
+
 def test_person_search_is_scoped(client, pol):
     client.force_login(pol.w.secretary)
     body = client.get(reverse("politics:person_options"), {"q": "wang"}).content.decode()
@@ -161,12 +190,13 @@ def _outside_urls(pol, which):
         person, ent, org, post_ = pol.w.rep_f, pol.w.ent_f, pol.w.fuyong, pol.posts.rep_f
         kwargs = {"kind": "motion", "session_term": 6}
     p = draft(pol, organization=org, lead=person, co_submitters=[], **kwargs)
+    editable = draft(pol, organization=org, lead=person, co_submitters=[], **kwargs)
     advance(pol, p, "replied")
     reply = p.replies.get()
     reply.attachment.save("r.txt", ContentFile(b"reply"), save=True)
     return [
         reverse("politics:proposal", args=[p.pk]),
-        reverse("politics:proposal_edit", args=[p.pk]),
+        reverse("politics:proposal_edit", args=[editable.pk]),
         reverse("politics:reply_attachment", args=[p.pk, 1]),
         reverse("politics:member_section", args=[ent.pk]),
         reverse("politics:post_edit", args=[post_.pk]),
@@ -189,7 +219,6 @@ def test_scope_from_the_outside(client, pol, settings, tmp_path, who, sees_x, se
         for url in urls[which]:
             status = client.get(url).status_code
             if sees:
-                # The edit page of a submitted proposal still opens for its recorder.
                 assert status == 200, (who, url, status)
             else:
                 assert status == 404, (who, url, status)

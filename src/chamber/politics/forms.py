@@ -49,7 +49,7 @@ class PersonPicker(forms.Select):
     (htmx), because a register holds far more people than a list should."""
 
     def optgroups(self, name, value, attrs=None):
-        ids = [v for v in value if v not in (None, "")]
+        ids = [v for v in value if str(v).isdigit()]
         people = Person.objects.filter(pk__in=ids).select_related("enterprise") if ids else []
         return [
             (None, [self.create_option(name, p.pk, person_label(p), True, i, attrs=attrs)], i)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,7 +23,7 @@ from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 
 from . import selectors, services
-from .choices import NEXT_STEPS, Body, Level, Step
+from .choices import NEXT_STEPS, Body, Level, Status, Step
 from .forms import (
     STEP_FORMS,
     PostForm,
@@ -115,8 +116,7 @@ def post_create(request: HttpRequest) -> HttpResponse:
 
 
 def _after_post(request: HttpRequest, post) -> str:
-    from django.urls import reverse
-
+    """Back where the form was opened from (the member page), else the register."""
     nxt = request.POST.get("next") or request.GET.get("next") or ""
     if nxt.startswith("/") and not nxt.startswith("//"):
         return nxt
@@ -226,6 +226,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.get_proposal(request.user, pk)
     if not scope.has_perm(request.user, Perm.CHANGE, proposal.organization_id):
         raise Http404
+    if proposal.status != Status.DRAFTED:
+        messages.info(request, _("Only a draft can be edited; later changes are steps."))
+        return redirect("politics:proposal", pk=pk)
     form = ProposalForm(request.POST or None, instance=proposal, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
