@@ -3,25 +3,22 @@ rights and the record's state, validates, writes in one transaction, and records
 audit entry (and, for a proposal, a timeline row). Pages, the API and commands call
 these; nothing else saves these models."""
 
+from .lifecycle import legal_steps, step_problem
 from .posts import POST_FIELDS, clean_post, end_post, record_post, update_post
-from .proposals import (
+from .proposals import create_proposal, submit_proposal, update_proposal
+from .steps import (
     STEP_FUNCTIONS,
     assign_proposal,
     close_proposal,
-    create_proposal,
     decline_proposal,
     evaluate_proposal,
     extend_due,
     file_proposal,
-    legal_steps,
     merge_proposal,
     rehandle_proposal,
     reply_proposal,
     return_proposal,
     sign_proposal,
-    step_problem,
-    submit_proposal,
-    update_proposal,
 )
 
 __all__ = [
