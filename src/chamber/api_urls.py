@@ -13,6 +13,7 @@ from chamber.casework.api import (
 from chamber.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from chamber.orgs.api import OrganizationViewSet
 from chamber.reports.api import AnnualReportView
+from chamber.politics.api import HandlingUnitViewSet, PostViewSet, ProposalViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -24,6 +25,9 @@ router.register("cases", CaseViewSet, basename="case")
 router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("experts", ExpertViewSet, basename="expert")
+router.register("posts", PostViewSet, basename="post")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("handling-units", HandlingUnitViewSet, basename="handling-unit")
 
 urlpatterns = [
     path("reports/annual/", AnnualReportView.as_view(), name="report-annual"),

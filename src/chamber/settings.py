@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chamber.orgs",
     "chamber.members",
     "chamber.casework",
+    "chamber.politics",
     "chamber.reports",
     "chamber.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("members/", include("chamber.members.urls")),
     path("casework/", include("chamber.casework.urls")),
     path("reports/", include("chamber.reports.urls")),
+    path("politics/", include("chamber.politics.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from .casework import build_casework
 from .members import build_members
 from .orgs import build_tree
+from .politics import build_politics
 from .users import build_users
 
 
@@ -17,6 +18,7 @@ def build_all(
     counts = build_members(
         seed=seed, members=members, root=root, streets=streets, progress=progress
     )
+    counts.update(build_politics(seed=seed, root=root))
     build_users()
     counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))
     counts["organizations"] = 1 + len(streets)
