@@ -119,3 +119,28 @@ def test_docx_xlsx_and_json_carry_the_same_numbers(world, tmp_path):
     header = [c.value for c in ws[1]]
     row = [c.value for c in ws[2]]
     assert row[header.index("年末会员数")] == data["members"]["total"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_drilldown_count_equals_its_figure_on_the_demo():
+    """On the demo federation, for the district and each street, 2016 and 2017."""
+    from chamber.orgs.models import Organization
+
+    call_command("demo", members=600, seed=3)
+    district = Organization.objects.get(code="baoan")
+    checked = 0
+    for year in (2016, 2017):
+        period = Period.year(year)
+        for org in [district, *district.children.all()]:
+            report = annual_report(org, year)
+            for (section, figure), drill in drilldown.DRILLS.items():
+                value = report[section]
+                for key in (
+                    figure.replace("elected_", "elected.")
+                    .replace("proposals_", "proposals.")
+                    .split(".")
+                ):
+                    value = value[key]
+                assert drill.rows(org, period).count() == value, (org.code, year, section, figure)
+                checked += 1
+    assert checked == 2 * 11 * len(drilldown.DRILLS)

@@ -12,8 +12,8 @@ from chamber.casework.api import (
 )
 from chamber.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
 from chamber.orgs.api import OrganizationViewSet
-from chamber.reports.api import AnnualReportView
 from chamber.politics.api import HandlingUnitViewSet, PostViewSet, ProposalViewSet
+from chamber.reports.api import AnnualReportView
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
