@@ -8,6 +8,8 @@ from chamber.core.validators import check_uscc
 from chamber.members.models import Enterprise, Membership
 from chamber.orgs.models import Organization
 
+from .conftest import restore_reference_data
+
 pytestmark = pytest.mark.django_db
 
 
@@ -44,23 +46,12 @@ def test_demo_tree_members_and_users(client):
     assert r.status_code == 302
 
 
-def _restore_reference_data():
-    """flush also empties the rows data migrations wrote; put them back as a fresh
-    database has them."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in ("chamber.casework.migrations.0002_reference_data",):
-        import_module(module).forwards(apps, None)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_demo_is_deterministic_for_a_seed():
+def test_demo_is_deterministic_for_a_seed(reference_data):
     call_command("demo", members=300, seed=11)
     first = _fingerprint()
     call_command("flush", interactive=False, verbosity=0)
-    _restore_reference_data()
+    restore_reference_data()
     call_command("demo", members=300, seed=11)
     assert _fingerprint() == first
 

@@ -122,7 +122,7 @@ def test_docx_xlsx_and_json_carry_the_same_numbers(world, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_drilldown_count_equals_its_figure_on_the_demo():
+def test_every_drilldown_count_equals_its_figure_on_the_demo(reference_data):
     """On the demo federation, for the district and each street, 2016 and 2017."""
     from chamber.orgs.models import Organization
 
