@@ -14,6 +14,7 @@ admin.site.site_header = admin.site.site_title = "Chamber"
 urlpatterns = [
     path("", home, name="home"),
     path("members/", include("chamber.members.urls")),
+    path("activities/", include("chamber.activities.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

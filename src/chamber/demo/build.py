@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .activities import build_activities
 from .members import build_members
 from .orgs import build_tree
 from .users import build_users
@@ -16,6 +17,7 @@ def build_all(
     counts = build_members(
         seed=seed, members=members, root=root, streets=streets, progress=progress
     )
+    counts.update(build_activities(seed=seed, root=root, streets=streets))
     build_users()
     counts["organizations"] = 1 + len(streets)
     return counts
