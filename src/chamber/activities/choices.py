@@ -86,3 +86,13 @@ class HonorLevel(models.TextChoices):
     PROVINCIAL = "provincial", _("provincial")
     MUNICIPAL = "municipal", _("municipal")
     DISTRICT = "district", _("district")
+
+
+def level_rank():
+    """An expression ordering honour levels from the top (national first)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        *(When(level=value, then=Value(i)) for i, value in enumerate(HonorLevel.values)),
+        output_field=IntegerField(),
+    )

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from chamber.orgs.models import Organization
 
-from .choices import COUNTED_STATUSES, DonationKind, EventKind
+from .choices import COUNTED_STATUSES, DonationKind, EventKind, level_rank
 from .models import CheckIn, Donation, Event, Honor
 from .money import from_cents, sum_cents
 
@@ -128,7 +128,7 @@ def honor_figures(org: Organization, start: datetime.date, end: datetime.date) -
             organization__path__startswith=org.path, year__gte=start.year, year__lte=end.year
         )
         .select_related("organization", "enterprise", "person")
-        .order_by("year", "level", "organization__path", "title", "id")
+        .order_by("year", level_rank(), "organization__path", "title", "id")
     )
     return [
         {

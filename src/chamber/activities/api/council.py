@@ -56,6 +56,8 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = [
             "id",
             "term",
@@ -99,6 +101,8 @@ class MeetingFilter(filters.FilterSet):
 
     class Meta:
         model = Meeting
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = ["term", "number"]
 
     def in_org(self, qs, name, value):

@@ -38,6 +38,8 @@ class DonationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Donation
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = [
             "id",
             "organization",
@@ -81,6 +83,8 @@ class DonationFilter(filters.FilterSet):
 
     class Meta:
         model = Donation
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = ["enterprise", "person", "fund", "event", "kind", "purpose"]
 
     def in_org(self, qs, name, value):
@@ -143,6 +147,8 @@ class FundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Fund
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = [
             "id",
             "organization",

@@ -44,6 +44,8 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = [
             "id",
             "organization",
@@ -98,6 +100,8 @@ class EventFilter(filters.FilterSet):
 
     class Meta:
         model = Event
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = ["kind", "status", "destination"]
 
     def in_org(self, qs, name, value):
@@ -148,6 +152,8 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Registration
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = [
             "id",
             "event",
@@ -292,6 +298,8 @@ class RegistrationFilter(filters.FilterSet):
 
     class Meta:
         model = Registration
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = ["event", "enterprise", "person", "status", "walk_in"]
 
 

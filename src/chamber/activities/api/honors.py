@@ -31,6 +31,8 @@ class HonorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Honor
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = [
             "id",
             "organization",
@@ -59,6 +61,8 @@ class HonorFilter(filters.FilterSet):
 
     class Meta:
         model = Honor
+        # the service validates (uniqueness included), as for the pages
+        validators: list = []
         fields = ["year", "level", "enterprise", "person"]
 
     def in_org(self, qs, name, value):

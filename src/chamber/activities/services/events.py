@@ -146,7 +146,7 @@ def create_event(
         changes=_event_snapshot(event),
     )
     if announce:
-        announce_event(actor=actor, event=event)
+        event = announce_event(actor=actor, event=event)
     return event
 
 
@@ -163,7 +163,8 @@ def update_event(
     """Change an event's details. Only the organiser's side may; capacity cannot drop
     below the places taken, and a raised capacity moves the waiting list up."""
     require(actor, Perm.CHANGE, event.organization_id)
-    event = _locked(event)
+    _locked(event)
+    event.refresh_from_db()  # under the lock; the caller's instance is the one changed
     if event.status == EventStatus.CANCELLED:
         raise ValidationError(_("A cancelled event cannot be changed."))
     unknown = set(fields) - set(EVENT_FIELDS)
@@ -204,13 +205,13 @@ def update_event(
 
 def _step(actor: Any, event: Event, to: str, allowed_from: tuple[str, ...], message: str) -> Event:
     require(actor, Perm.CHANGE, event.organization_id)
-    event = _locked(event)
+    given, event = event, _locked(event)
     if event.status not in allowed_from:
         raise ValidationError(
             message % {"status": EventStatus(event.status).label, "title": event.title}
         )
     before = event.status
-    event.status = to
+    event.status = given.status = to  # the caller's copy stays true too
     event.save(update_fields=["status", "updated"])
     audit.record(
         actor=actor,

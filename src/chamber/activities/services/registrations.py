@@ -164,6 +164,10 @@ def register(
     _check_not_signed_up(event, enterprise, person)
     taken = seats_taken(event)
     fits = event.capacity is None or taken + party_size <= event.capacity
+    if fits and not walk_in and event.capacity is not None:
+        # Nobody jumps the queue: while anyone waits, a new sign-up waits behind them
+        # (a walk-in is at the door, and takes a free place if there is one).
+        fits = not event.registrations.filter(status=RegistrationStatus.WAITLISTED).exists()
     if fits or (walk_in and over_capacity):
         status = RegistrationStatus.CONFIRMED
     elif walk_in:

@@ -16,6 +16,7 @@ from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 
 from .. import selectors, services
+from ..choices import level_rank
 from ..forms import HonorFilterForm, HonorForm
 from .common import error_text
 
@@ -55,7 +56,7 @@ def honor_list(request: HttpRequest) -> HttpResponse:
         "activities/honor_list.html",
         {
             "filters": filters,
-            "page": Paginator(qs.order_by("-year", "level", "id"), 100).get_page(
+            "page": Paginator(qs.order_by("-year", level_rank(), "id"), 100).get_page(
                 request.GET.get("page")
             ),
             "form": form,
