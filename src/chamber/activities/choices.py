@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
@@ -78,7 +79,7 @@ class CouncilRole(models.TextChoices):
     VICE_CHAIR = "2_vice_chair", _("vice-chair")
     SECRETARY_GENERAL = "3_secretary_general", _("secretary-general")
     STANDING_MEMBER = "4_standing_member", _("standing member")
-    MEMBER = "5_member", _("member")
+    MEMBER = "5_member", pgettext_lazy("council seat", "member")
 
 
 class HonorLevel(models.TextChoices):

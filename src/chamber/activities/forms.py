@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.core.forms import DateInput, StyledFormMixin
 from chamber.members import selectors as member_selectors
@@ -190,7 +191,9 @@ SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=2, max_num=30)
 
 class RegisterForm(UserFormMixin, forms.Form):
     member = MemberField(label=_("Member"), required=True)
-    party_size = forms.IntegerField(label=_("People"), min_value=1, max_value=500, initial=1)
+    party_size = forms.IntegerField(
+        label=pgettext_lazy("party size", "People"), min_value=1, max_value=500, initial=1
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
     over_capacity = forms.BooleanField(
         label=_("Admit a walk-in even if the event is full"), required=False
@@ -199,7 +202,7 @@ class RegisterForm(UserFormMixin, forms.Form):
 
 class CheckInForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=pgettext_lazy("check-in", "Code"),
         max_length=80,
         widget=forms.TextInput(
             attrs={
@@ -210,7 +213,9 @@ class CheckInForm(StyledFormMixin, forms.Form):
             }
         ),
     )
-    headcount = forms.IntegerField(label=_("People"), min_value=1, required=False)
+    headcount = forms.IntegerField(
+        label=pgettext_lazy("party size", "People"), min_value=1, required=False
+    )
 
 
 class ReasonForm(StyledFormMixin, forms.Form):
@@ -355,7 +360,9 @@ class TermForm(StyledFormMixin, forms.Form):
 class SeatForm(UserFormMixin, forms.Form):
     member = MemberField(label=_("Person"), persons_only=True)
     role = forms.ChoiceField(
-        label=_("Role"), choices=CouncilRole.choices, initial=CouncilRole.MEMBER
+        label=pgettext_lazy("council seat", "Role"),
+        choices=CouncilRole.choices,
+        initial=CouncilRole.MEMBER,
     )
     since = forms.DateField(label=_("Since"), widget=DateInput(), required=False)
 

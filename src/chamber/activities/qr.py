@@ -10,7 +10,7 @@ def qr_svg(payload: str, scale: int = 6, inline: bool = True) -> str:
     (with XML declaration) to serve as image/svg+xml."""
     code = segno.make(payload, error="m", micro=False)
     if inline:
-        return code.svg_inline(scale=scale, border=2, dark="#000", light="#fff")
+        return code.svg_inline(scale=scale, border=2, dark="#000", light="#fff", omitsize=True)
     import io
 
     buf = io.BytesIO()

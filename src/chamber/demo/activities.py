@@ -127,9 +127,9 @@ class Builder:
                 left=m.left,
                 rank=m.rank,
             )
-            for m in Membership.objects.filter(kind=MemberKind.ENTERPRISE).only(
-                "enterprise_id", "representative_id", "organization_id", "joined", "left", "rank"
-            )
+            for m in Membership.objects.filter(kind=MemberKind.ENTERPRISE)
+            .only("enterprise_id", "representative_id", "organization_id", "joined", "left", "rank")
+            .order_by("id")
         ]
         self.street_ids = {code: org.pk for code, org in streets.items()}
         self.events: list[Event] = []
@@ -214,7 +214,11 @@ class Builder:
         rng = self.rng
         root, s = self.root, self.streets
         for year in YEARS:
-            in_force = [c for c in s if s[c].is_in_force(datetime.date(year, 6, 30))]
+            # in the tree's order, whatever order the dict came in: the same seed, the same data
+            in_force = sorted(
+                (c for c in s if s[c].is_in_force(datetime.date(year, 6, 30))),
+                key=lambda c: (s[c].sort_order, c),
+            )
             # 西乡: ten themed trainings a year, 900+ person-times (the seed year)
             themes = rng.sample(TRAINING_THEMES, 10)
             for i, theme in enumerate(themes):

@@ -47,14 +47,14 @@ def build_council(b: Builder) -> None:
         starts=datetime.date(2012, 12, 20),
         ends=datetime.date(2017, 12, 19),
     )
-    leaders = sorted(
-        (
-            m
-            for m in b.members
-            if m.person_id and m.rank != Rank.MEMBER and m.joined < datetime.date(2013, 1, 1)
-        ),
-        key=lambda m: (m.rank, m.enterprise_id),
-    )[:45]
+    # the register's leading members from its first year sit on the committee (the
+    # demo register starts in 2013, so their seats are not dated: the whole term)
+    leaders, seen = [], set()
+    for m in sorted(b.members, key=lambda m: (m.rank, m.joined, m.enterprise_id)):
+        if m.person_id and m.rank != Rank.MEMBER and m.person_id not in seen:
+            seen.add(m.person_id)
+            leaders.append(m)
+    leaders = leaders[:45]
     roles = [CouncilRole.CHAIR] + [CouncilRole.VICE_CHAIR] * 8 + [CouncilRole.STANDING_MEMBER] * 14
     seats = [
         TermMember(

@@ -8,7 +8,7 @@ import math
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chamber.members.models import Enterprise, Person
@@ -146,7 +146,10 @@ class TermMember(models.Model):
         related_name="council_seats",
     )
     role = models.CharField(
-        _("role"), max_length=24, choices=CouncilRole.choices, default=CouncilRole.MEMBER
+        pgettext_lazy("council seat", "role"),
+        max_length=24,
+        choices=CouncilRole.choices,
+        default=CouncilRole.MEMBER,
     )
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)

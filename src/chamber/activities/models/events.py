@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.members.models import Enterprise, Person
 from chamber.orgs.models import Organization
@@ -233,7 +234,7 @@ class Registration(models.Model):
         related_name="event_registrations",
     )
     party_size = models.PositiveSmallIntegerField(
-        _("people"), default=1, validators=[MinValueValidator(1)]
+        pgettext_lazy("party size", "people"), default=1, validators=[MinValueValidator(1)]
     )
     status = models.CharField(
         _("status"),
@@ -242,7 +243,9 @@ class Registration(models.Model):
         default=RegistrationStatus.CONFIRMED,
     )
     walk_in = models.BooleanField(_("walk-in"), default=False)
-    code = models.CharField(_("code"), max_length=16, unique=True, default=new_registration_code)
+    code = models.CharField(
+        pgettext_lazy("check-in", "code"), max_length=16, unique=True, default=new_registration_code
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
     registered_at = models.DateTimeField(_("signed up"), default=timezone.now)
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -314,12 +317,14 @@ class CheckIn(models.Model):
     )
     at = models.DateTimeField(_("checked in at"), default=timezone.now)
     headcount = models.PositiveSmallIntegerField(
-        _("people"), default=1, validators=[MinValueValidator(1)]
+        pgettext_lazy("party size", "people"), default=1, validators=[MinValueValidator(1)]
     )
-    method = models.CharField(_("how"), max_length=12, choices=CheckInMethod.choices)
+    method = models.CharField(
+        pgettext_lazy("check-in", "how"), max_length=12, choices=CheckInMethod.choices
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("check-in", "by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
