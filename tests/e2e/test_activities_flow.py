@@ -180,3 +180,40 @@ def test_check_in_through_the_camera_with_a_fake_video(browser, live_server, wor
     finally:
         camera.close()
         video.unlink(missing_ok=True)
+
+
+def test_a_donation_shows_on_the_member_page_in_its_fund_and_in_the_years_total(page, world):
+    fund = services.create_fund(actor=None, organization=world.xixiang, name="西商公益基金")
+    today = timezone.localdate()
+    sign_in(page, "xixiang", "x-test-pass-1")
+    page.wait_for_url("**/members/")
+    page.goto(f"{page.base}/activities/donations/")
+    page.click("#new-donation")
+    page.select_option("#id_organization", label="西乡街道商会")
+    page.fill("#id_donor", "华为")
+    option = page.locator(f'#id_donor_options input[value="e:{world.ent_x.pk}"]')
+    option.wait_for()
+    option.check()
+    page.select_option("#id_kind", value="money")
+    page.fill("#id_amount", "123456.78")
+    page.select_option("#id_purpose", value="fund")
+    page.select_option("#id_fund", label="西商公益基金")
+    page.fill("#id_date", today.isoformat())
+    page.fill("#id_receipt_no", "XX-2026-0001")
+    page.click("#donation-form button[type=submit]")
+    page.wait_for_selector("#donation-facts")
+    expect(page.locator("#donation-facts")).to_contain_text("¥123,456.78")
+    screenshot(page, "activities-donation")
+    # on the member page (the section loads by htmx)
+    page.goto(f"{page.base}/members/enterprises/{world.ent_x.pk}/")
+    expect(page.locator("#member-donations")).to_contain_text("¥123,456.78")
+    expect(page.locator("#member-donations")).to_contain_text("西商公益基金")
+    screenshot(page, "activities-member-section")
+    # in its fund
+    page.goto(f"{page.base}/activities/funds/{fund.pk}/")
+    expect(page.locator("#fund-balance")).to_have_text("¥123,456.78")
+    # and in the year's charity total of the chamber
+    page.goto(f"{page.base}/activities/donations/?year={today.year}&org=d.xixiang")
+    expect(page.locator("#charity-year")).to_have_text("¥123,456.78")
+    screenshot(page, "activities-donations")
+    assert page.console_errors == []
