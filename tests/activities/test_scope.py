@@ -54,6 +54,10 @@ def _records(world, org, ent, person):
             reverse("activities:fund", args=[fund.pk]),
             reverse("activities:meeting", args=[meeting.pk]),
             reverse("activities:member_section", args=[ent.pk]),
+            f"/admin/activities/event/{event.pk}/change/",
+            f"/admin/activities/donation/{donation.pk}/change/",
+            f"/admin/activities/registration/{reg.pk}/change/",
+            f"/admin/activities/honor/{honor.pk}/change/",
         ],
         "change_pages": [
             reverse("activities:check_in", args=[event.pk]),
