@@ -3,6 +3,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from chamber.activities.api import (
+    DonationViewSet,
+    EventViewSet,
+    FundViewSet,
+    HonorViewSet,
+    MeetingViewSet,
+    RegistrationViewSet,
+)
 from chamber.casework.api import (
     CaseViewSet,
     CategoryViewSet,
@@ -28,6 +36,12 @@ router.register("experts", ExpertViewSet, basename="expert")
 router.register("posts", PostViewSet, basename="post")
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("handling-units", HandlingUnitViewSet, basename="handling-unit")
+router.register("events", EventViewSet, basename="event")
+router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("donations", DonationViewSet, basename="donation")
+router.register("funds", FundViewSet, basename="fund")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("honors", HonorViewSet, basename="honor")
 
 urlpatterns = [
     path("reports/annual/", AnnualReportView.as_view(), name="report-annual"),

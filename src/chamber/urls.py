@@ -18,6 +18,7 @@ urlpatterns = [
     path("casework/", include("chamber.casework.urls")),
     path("reports/", include("chamber.reports.urls")),
     path("politics/", include("chamber.politics.urls")),
+    path("activities/", include("chamber.activities.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
