@@ -110,12 +110,12 @@ def test_whole_tree_scope_does_not_reach_another_tree(client, world):
 
     from .factories import EnterpriseFactory, MembershipFactory, make_org
 
-    assert scope.org_ids(world.staff, "view") is scope.ALL  # one tree: no filter needed
+    assert scope.covers_every_organization(world.staff)  # one tree: no filter needed
     other = make_org("other", "另一个工商联")
     ent = EnterpriseFactory(name="别处企业有限公司")
     MembershipFactory(organization=other, enterprise=ent)
     scope.forget(world.staff)
-    ids = scope.org_ids(world.staff, "view")
-    assert ids is not scope.ALL and other.pk not in ids
+    assert not scope.covers_every_organization(world.staff)
+    assert other.pk not in scope.org_ids(world.staff, "view")
     client.force_login(world.staff)
     assert client.get(f"/members/enterprises/{ent.pk}/").status_code == 404

@@ -336,6 +336,8 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.name} @ {self.organization}"
 
+    scope_always_owned = True  # organization is required
+
     @staticmethod
     def scope_condition(org_ids: frozenset[int]) -> Q:
         return Q(organization_id__in=org_ids)

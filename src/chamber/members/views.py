@@ -39,7 +39,9 @@ def directory(request: HttpRequest) -> HttpResponse:
             status=d["status"] or Status.ACTIVE,
             sort=d["sort"] or "name",
         )
-    qs, order = selectors.directory_page_order(selectors.directory(request.user, filters), filters)
+    qs, order = selectors.directory_page_order(
+        selectors.directory_rows(request.user, filters), filters
+    )
     page = keyset_page(qs, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     params = request.GET.copy()
     params.pop("cursor", None)
