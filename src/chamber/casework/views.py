@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chamber.core import text
 from chamber.core.pagination import keyset_page
 from chamber.members import selectors as member_selectors
-from chamber.members.selectors import search_condition
+from chamber.members.selectors import record_search_condition
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 from chamber.orgs.selectors import top_organizations
@@ -419,7 +419,7 @@ def enterprise_search(request: HttpRequest) -> HttpResponse:
     if len(text.normalize(q)) >= 1:
         rows = list(
             member_selectors.enterprises(request.user)
-            .filter(search_condition(q))
+            .filter(record_search_condition(q))
             .order_by("name")
             .only("id", "name", "uscc")[:15]
         )

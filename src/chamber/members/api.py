@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chamber.core import text
 from chamber.core.api import service_errors
 from chamber.core.pagination import CappedCountPagination
 from chamber.core.validators import check_uscc, normalize_code
@@ -147,7 +146,7 @@ class EnterpriseFilter(filters.FilterSet):
         fields = ["industry_section", "industry_division", "size_class", "listed", "uscc"]
 
     def search(self, qs, name, value):
-        return qs.filter(search_text__contains=text.normalize(value))
+        return qs.filter(selectors.record_search_condition(value))
 
     def in_org(self, qs, name, value):
         org = Organization.objects.filter(code=value).first()

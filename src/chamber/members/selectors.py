@@ -135,6 +135,22 @@ DIRECTORY_FIELDS = [
 ]
 
 
+def record_search_condition(q: str) -> Q:
+    """The same search over a model that has only `search_text` (enterprises, people):
+    short Latin queries match the start of a word of it (its initials, a pinyin)."""
+    q = text.normalize(q)
+    if not q:
+        return Q()
+    if re.fullmatch(r"[a-z]+", q) and len(q) <= 4:
+        return Q(search_text__startswith=q) | Q(search_text__contains=" " + q)
+    if len(q) >= 3 or not text.has_cjk(q):
+        return Q(search_text__contains=q)
+    readings = Q()
+    for reading in text.pinyin_readings(q):
+        readings |= Q(search_text__contains=reading)
+    return readings & Q(search_text__contains=q)
+
+
 def directory_page_order(qs: QuerySet[Membership], filters: DirectoryFilters):
     """(queryset, keyset order field) for a directory page.
 
