@@ -25,6 +25,9 @@ SECTIONS: list[tuple[str, Section]] = [
     ("visits", sections.visits),
     ("cases", sections.cases),
     ("political", sections.political),
+    ("events", sections.events),
+    ("charity", sections.charity),
+    ("honors", sections.honors),
 ]
 
 

@@ -125,6 +125,43 @@ def case_categories(report: dict) -> dict[str, Any]:
     }
 
 
+def attendance_by_kind(report: dict) -> dict[str, Any]:
+    from chamber.activities.choices import EventKind
+
+    labels = dict(EventKind.choices)
+    kinds = [k for k, v in report["events"]["by_kind"].items() if v["count"]]
+    return {
+        "id": "attendance-kind",
+        "title": _("Events and attendance by kind"),
+        "type": "bar",
+        "categories": [str(labels.get(k, k)) for k in kinds],
+        "series": [
+            {"name": _("events"), "data": [report["events"]["by_kind"][k]["count"] for k in kinds]},
+            {
+                "name": _("attendance (person-times)"),
+                "data": [report["events"]["by_kind"][k]["attendance"] for k in kinds],
+            },
+        ],
+    }
+
+
+def donations_by_child(report: dict) -> dict[str, Any]:
+    return {
+        "id": "donations-child",
+        "title": _("Donations in the year by chamber (10k CNY)"),
+        "type": "bar",
+        "categories": [c["org"]["name"] for c in report["children"]],
+        "series": [
+            {
+                "name": _("donations"),
+                "data": [
+                    round(float(c["charity"]["amount"]) / 10000, 1) for c in report["children"]
+                ],
+            }
+        ],
+    }
+
+
 def dashboard_charts(org: Organization, year: int, report: dict) -> list[dict[str, Any]]:
     charts = [member_growth(org, year)]
     if report["children"]:
@@ -133,4 +170,8 @@ def dashboard_charts(org: Organization, year: int, report: dict) -> list[dict[st
         charts.append(visits_and_cases_by_month(org, year))
     if "cases" in report:
         charts.append(case_categories(report))
+    if "events" in report:
+        charts.append(attendance_by_kind(report))
+    if "charity" in report and report["children"]:
+        charts.append(donations_by_child(report))
     return charts

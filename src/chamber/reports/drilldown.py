@@ -80,7 +80,14 @@ DRILLS: dict[tuple[str, str], Drill] = {
         sections.submitted_proposals,
         "reports/rows/proposal.html",
     ),
+    ("charity", "donations"): Drill(
+        _("Donations in the period"), sections.donations_in, "reports/rows/donation.html"
+    ),
 }
+for _kind, _label in sections.EventKind.choices:
+    DRILLS[("events", f"by_kind.{_kind}.count")] = Drill(
+        _label, sections.events_of_kind(_kind), "reports/rows/event.html"
+    )
 
 
 def get(section: str, figure: str) -> Drill | None:

@@ -29,6 +29,12 @@ COLUMN_LABELS = {
     "cases.satisfaction": "平均满意度",
     "political.posts_held": "任职人数",
     "political.proposals.submitted": "提交提案议案",
+    "charity.amount": "捐赠合计(元)",
+    "charity.amount_cumulative": "累计捐赠(元)",
+    "charity.money": "捐款(元)",
+    "charity.goods": "捐物折价(元)",
+    "events.total.count": "活动场次",
+    "events.total.attendance": "参加人次",
     "members.total": "年末会员数",
     "members.joined": "新入会",
     "members.left": "退会",
@@ -150,11 +156,85 @@ def _service_sentences(report: dict[str, Any]) -> list[str]:
     return out
 
 
+KIND_NAMES = {
+    "training": "培训",
+    "exhibition": "展会",
+    "trade_exchange": "经贸交流",
+    "study_tour": "考察",
+    "symposium": "座谈会",
+    "charity": "公益活动",
+    "meeting": "会议",
+    "other": "其他活动",
+}
+
+
+def _event_sentences(report: dict[str, Any]) -> list[str]:
+    e = report["events"]
+    k = e["by_kind"]
+    out = []
+    if e["total"]["count"]:
+        out.append(
+            f"全年举办各类活动{num(e['total']['count'])}场，参加{num(e['total']['attendance'])}人次，"
+            f"参与企业{num(e['total']['enterprises'])}家。"
+        )
+    parts = []
+    if k["training"]["count"]:
+        parts.append(
+            f"举办主题培训{num(k['training']['count'])}场、{num(k['training']['attendance'])}人次参加"
+        )
+    if k["exhibition"]["count"]:
+        parts.append(
+            f"组织展会{num(k['exhibition']['count'])}场、{num(k['exhibition']['enterprises'])}家会员企业参展"
+        )
+    if k["trade_exchange"]["count"]:
+        parts.append(f"开展经贸交流{num(k['trade_exchange']['count'])}次")
+    if k["study_tour"]["count"]:
+        parts.append(
+            f"组织考察交流{num(k['study_tour']['count'])}批次、{num(k['study_tour']['attendance'])}人次"
+        )
+    if k["symposium"]["count"]:
+        parts.append(f"召开座谈会{num(k['symposium']['count'])}场")
+    if parts:
+        out.append("其中，" + "；".join(parts) + "。")
+    return out
+
+
+def _charity_sentences(report: dict[str, Any]) -> list[str]:
+    c = report["charity"]
+    out = []
+    charity_events = report.get("events", {}).get("by_kind", {}).get("charity", {})
+    if charity_events.get("count"):
+        out.append(
+            f"大力鼓励会员投身公益事业，全年开展公益活动{num(charity_events['count'])}场，"
+            f"{num(charity_events['attendance'])}人次参与。"
+        )
+    out.append(
+        f"全年会员捐款捐物合计{num(c['amount'])}元（其中捐款{num(c['money'])}元、捐物折价{num(c['goods'])}元），"
+        f"共{num(c['donations'])}笔、{num(c['donors'])}个捐赠方；累计捐款捐物{num(c['amount_cumulative'])}元。"
+    )
+    return out
+
+
+def _honor_sentences(report: dict[str, Any]) -> list[str]:
+    honors = report.get("honors") or []
+    if not honors:
+        return []
+    items = "；".join(
+        f"{h['recipient']}获{h['awarding_body']}授予"
+        + (h["title"] if "“" in h["title"] else f"“{h['title']}”")
+        for h in honors
+    )
+    return [f"本年度共获得各级荣誉{len(honors)}项：{items}。"]
+
+
 # Each entry: (report key, heading, sentence builder), in the report's order.
 SECTION_BUILDERS = [
     ("political", "参政议政", _political_sentences),
     ("visits", "服务企业发展", _service_sentences),
+    ("events", "搭建交流平台", _event_sentences),
+    ("charity", "公益慈善", _charity_sentences),
     ("members", "会员发展与服务", _member_sentences),
+    ("honors", "荣誉", _honor_sentences),
 ]
 NUMERALS = "一二三四五六七八九十"
 
@@ -165,6 +245,8 @@ LEADS = [
     (("visits", "count"), "走访企业最多（{v}家次）", num),
     (("cases", "resolved"), "协调解决问题最多（{v}宗）", num),
     (("political", "posts_held"), "任职人大代表、政协委员的会员最多（{v}名）", num),
+    (("events", "by_kind", "training", "attendance"), "培训参加人次最多（{v}人次）", num),
+    (("charity", "amount"), "捐款捐物最多（{v}元）", num),
 ]
 
 
@@ -180,7 +262,11 @@ def highlights(report: dict[str, Any]) -> list[str]:
     out = []
     leads: dict[str, list[str]] = {}
     for path, phrase, fmt in LEADS:
-        values = [(c, _get(c, path)) for c in children if _get(c, path) is not None]
+        values = [
+            (c, Decimal(v) if isinstance(v, str) else v)
+            for c in children
+            if (v := _get(c, path)) is not None
+        ]
         if values:
             best, value = max(values, key=lambda cv: cv[1])
             if value:
@@ -236,4 +322,6 @@ def _summary_clauses(report: dict[str, Any]) -> list[str]:
         clauses.append(f"协调解决困难和问题{num(report['cases']['resolved'])}宗")
     if "political" in report:
         clauses.append(f"{num(report['political']['posts_held'])}名会员在各级人大、政协任职")
+    if "charity" in report:
+        clauses.append(f"会员捐款捐物{num(report['charity']['amount'])}元")
     return clauses

@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from chamber.activities import figures as activities
+from chamber.activities.choices import EventKind
 from chamber.casework import figures as casework
 from chamber.casework.choices import Status as CaseStatus
 from chamber.casework.models import Case, Visit
@@ -43,6 +45,33 @@ def political(org: Organization, p: Period) -> dict[str, Any]:
         "elected": politics.elected(org, p.start, p.end),
         "proposals": politics.proposal_figures(org, p.start, p.end),
     }
+
+
+def events(org: Organization, p: Period) -> dict[str, Any]:
+    by_kind = activities.event_figures(org, p.start, p.end)
+    total = by_kind.pop("total")
+    return {"by_kind": by_kind, "total": total}
+
+
+def money(value) -> str:
+    """Decimal money as the report's string ("1234.50"): JSON has no exact decimals."""
+    return f"{value:.2f}"
+
+
+def charity(org: Organization, p: Period) -> dict[str, Any]:
+    d = activities.donation_figures(org, p.start, p.end)
+    return {
+        "amount": money(d["total"]),
+        "amount_cumulative": money(d["cumulative"]),
+        "money": money(d["money"]),
+        "goods": money(d["goods"]),
+        "donations": d["count"],
+        "donors": d["donors"],
+    }
+
+
+def honors(org: Organization, p: Period) -> list[dict[str, Any]]:
+    return activities.honor_figures(org, p.start, p.end)
 
 
 # --- the records behind figures -------------------------------------------------------------
@@ -99,3 +128,25 @@ def elected_to(body: str):
 
 def submitted_proposals(org: Organization, p: Period) -> QuerySet:
     return politics.proposals_of(org, p.start, p.end).select_related("lead")
+
+
+def events_of_kind(kind: str):
+    def rows(org: Organization, p: Period) -> QuerySet:
+        return (
+            activities.events_in(org, p.start, p.end)
+            .filter(kind=kind)
+            .select_related("organization")
+        )
+
+    return rows
+
+
+def donations_in(org: Organization, p: Period) -> QuerySet:
+    return (
+        activities.donations_of(org)
+        .filter(date__range=(p.start, p.end))
+        .select_related("organization", "enterprise", "person")
+    )
+
+
+EVENT_KINDS = EventKind.values
