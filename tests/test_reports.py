@@ -144,3 +144,37 @@ def test_every_drilldown_count_equals_its_figure_on_the_demo(reference_data):
                 assert drill.rows(org, period).count() == value, (org.code, year, section, figure)
                 checked += 1
     assert checked == 2 * 11 * len(drilldown.DRILLS)
+
+
+def test_event_co_organised_by_two_streets_counts_once_for_the_district(world):
+    """Records shared by two chambers: once in each street's figures, once in the parent's."""
+    import datetime
+
+    from django.utils import timezone
+
+    from chamber.activities.services import events as event_services
+    from chamber.activities.services import registrations
+
+    starts = timezone.make_aware(datetime.datetime(2016, 5, 10, 9, 0))
+    event = event_services.create_event(
+        actor=world.staff,
+        organization=world.xixiang,
+        co_organizers=[world.fuyong],
+        announce=True,
+        kind="training",
+        title="联合培训",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+        capacity=50,
+    )
+    for ent in (world.ent_x, world.ent_f):
+        reg = registrations.register(actor=world.staff, event=event, enterprise=ent)
+        registrations.check_in(actor=world.staff, registration=reg)
+    r = annual_report(world.district, 2016)
+    training = r["events"]["by_kind"]["training"]
+    assert (training["count"], training["attendance"], training["enterprises"]) == (1, 2, 2)
+    children = {c["org"]["code"]: c["events"]["by_kind"]["training"] for c in r["children"]}
+    assert children["d.xixiang"]["count"] == children["d.fuyong"]["count"] == 1
+    assert sum(c["count"] for c in children.values()) == 2  # the parent is not the sum
+    rows = drilldown.get("events", "by_kind.training.count").rows(world.district, Period.year(2016))
+    assert rows.count() == 1
