@@ -61,3 +61,13 @@ def test_demo_refuses_a_database_with_data(world):
         call_command("demo", members=300)
     call_command("demo", members=300, if_empty=True)  # make run's second start: no-op
     assert not Organization.objects.filter(code="baoan").exists()
+
+
+def test_demo_search_text_is_what_the_services_write(db):
+    from chamber.core import text
+
+    call_command("demo", members=200, seed=5)
+    for ent in Enterprise.objects.all()[:50]:
+        assert ent.search_text == text.search_text(ent.name, ent.uscc, ent.legal_representative)
+    m = Membership.objects.select_related("enterprise").first()
+    assert m.search_text == m.enterprise.search_text

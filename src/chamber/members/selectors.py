@@ -61,8 +61,9 @@ def search_condition(q: str) -> Q:
     - three or four Latin letters: the start of the initials, the full pinyin or any
       word of the search text (hwjs, wang, rzf), not a substring: inside the pinyin
       they would match half the register;
-    - one or two Chinese characters: trigrams can't serve them, so any pinyin reading
-      of them is looked up (index-served) and the Chinese checked on the rows found;
+    - two Chinese characters: a whole word of the search text, which holds every pair
+      of adjacent characters (trigram-indexed with its padding); one character: any
+      pinyin reading of it is looked up (index-served), the character checked;
     - anything longer: a substring of `search_text` (name, pinyin, initials, credit
       code, legal representative), served by a trigram index.
     """
@@ -78,12 +79,7 @@ def search_condition(q: str) -> Q:
         return _prefix("initials", q) | _prefix("sort_key", q) | Q(search_text__contains=" " + q)
     if len(q) >= 3:
         return Q(search_text__contains=q)
-    if text.has_cjk(q):
-        readings = Q()
-        for reading in text.pinyin_readings(q):
-            readings |= Q(search_text__contains=reading)
-        return readings & Q(search_text__contains=q)
-    return Q(search_text__contains=q)
+    return _short_cjk(q)
 
 
 def directory(user: Any, filters: DirectoryFilters) -> QuerySet[Membership]:
@@ -135,6 +131,21 @@ DIRECTORY_FIELDS = [
 ]
 
 
+def _short_cjk(q: str) -> Q:
+    """One or two characters, mostly Chinese. Two Chinese characters are a whole word
+    of the search text (its bigrams, see core.text.cjk_bigrams): index-served. One
+    character is looked up by its pinyin readings (index-served) and checked on the
+    rows found."""
+    if len(q) == 2 and text.has_cjk(q[0]) and text.has_cjk(q[1]):
+        return Q(search_text__contains=f" {q} ")
+    if text.has_cjk(q):
+        readings = Q()
+        for reading in text.pinyin_readings(q):
+            readings |= Q(search_text__contains=reading)
+        return readings & Q(search_text__contains=q)
+    return Q(search_text__contains=q)
+
+
 def record_search_condition(q: str) -> Q:
     """The same search over a model that has only `search_text` (enterprises, people):
     short Latin queries match the start of a word of it (its initials, a pinyin)."""
@@ -143,12 +154,9 @@ def record_search_condition(q: str) -> Q:
         return Q()
     if re.fullmatch(r"[a-z]+", q) and len(q) <= 4:
         return Q(search_text__startswith=q) | Q(search_text__contains=" " + q)
-    if len(q) >= 3 or not text.has_cjk(q):
+    if len(q) >= 3:
         return Q(search_text__contains=q)
-    readings = Q()
-    for reading in text.pinyin_readings(q):
-        readings |= Q(search_text__contains=reading)
-    return readings & Q(search_text__contains=q)
+    return _short_cjk(q)
 
 
 def directory_page_order(qs: QuerySet[Membership], filters: DirectoryFilters):
