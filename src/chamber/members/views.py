@@ -42,7 +42,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     qs, order = selectors.directory_page_order(
         selectors.directory_rows(request.user, filters), filters
     )
-    page = keyset_page(qs, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    # Counting stops at 1,000: an exact count of a broad search at a million rows costs
+    # more than the page itself, and "more than 1,000" is what a person needs to know.
+    page = keyset_page(
+        qs, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE, count_cap=1000
+    )
     params = request.GET.copy()
     params.pop("cursor", None)
     context = {
