@@ -66,3 +66,39 @@ def world(db):
         outsider=_user("outsider", None, ""),
         today=datetime.date(2017, 6, 1),
     )
+
+
+def restore_reference_data() -> None:
+    """Rows that data migrations write (case categories, holiday calendars): a
+    transactional test's flush removes them; put them back as a fresh database has them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in ("chamber.casework.migrations.0002_reference_data",):
+        import_module(module).forwards(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """Every database test starts with the data migrations' rows, as a real database has
+    them, even after an earlier transactional test flushed them."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "world",
+        "client",
+        "live_server",
+    } & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("db")
+    from chamber.casework.models import Category
+
+    if not Category.objects.exists():
+        restore_reference_data()
+
+
+@pytest.fixture
+def reference_data(db):
+    """Kept for readability where a test depends on the reference rows explicitly."""

@@ -8,6 +8,8 @@ from chamber.core.validators import check_uscc
 from chamber.members.models import Enterprise, Membership
 from chamber.orgs.models import Organization
 
+from .conftest import restore_reference_data
+
 pytestmark = pytest.mark.django_db
 
 
@@ -45,10 +47,11 @@ def test_demo_tree_members_and_users(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_demo_is_deterministic_for_a_seed():
+def test_demo_is_deterministic_for_a_seed(reference_data):
     call_command("demo", members=300, seed=11)
     first = _fingerprint()
     call_command("flush", interactive=False, verbosity=0)
+    restore_reference_data()
     call_command("demo", members=300, seed=11)
     assert _fingerprint() == first
 
@@ -58,3 +61,13 @@ def test_demo_refuses_a_database_with_data(world):
         call_command("demo", members=300)
     call_command("demo", members=300, if_empty=True)  # make run's second start: no-op
     assert not Organization.objects.filter(code="baoan").exists()
+
+
+def test_demo_search_text_is_what_the_services_write(db):
+    from chamber.core import text
+
+    call_command("demo", members=200, seed=5)
+    for ent in Enterprise.objects.all()[:50]:
+        assert ent.search_text == text.search_text(ent.name, ent.uscc, ent.legal_representative)
+    m = Membership.objects.select_related("enterprise").first()
+    assert m.search_text == m.enterprise.search_text

@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
         ("rzf", True),
         ("福永", False),
         ("js", False),  # initials match from the start only when short
+        ("jsyx", False),  # ... and up to four letters
+        ("renzheng", True),  # longer: anywhere in the pinyin
     ],
 )
 def test_search_modes(world, query, found):

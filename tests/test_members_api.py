@@ -95,7 +95,7 @@ def test_membership_transfer_and_end_actions(client, world):
 
 def test_membership_list_filters(client, world):
     client.force_login(world.staff)
-    r = client.get("/api/v1/memberships/?organization=d.fuyong&status=active&q=jmwj").json()
+    r = client.get("/api/v1/memberships/?organization=d.fuyong&status=active&q=fyjm").json()
     assert [m["enterprise"] for m in r["results"]] == [world.ent_f.pk]
     assert r["count_is_estimate"] is False
 

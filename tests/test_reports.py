@@ -119,3 +119,62 @@ def test_docx_xlsx_and_json_carry_the_same_numbers(world, tmp_path):
     header = [c.value for c in ws[1]]
     row = [c.value for c in ws[2]]
     assert row[header.index("年末会员数")] == data["members"]["total"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_drilldown_count_equals_its_figure_on_the_demo(reference_data):
+    """On the demo federation, for the district and each street, 2016 and 2017."""
+    from chamber.orgs.models import Organization
+
+    call_command("demo", members=600, seed=3)
+    district = Organization.objects.get(code="baoan")
+    checked = 0
+    for year in (2016, 2017):
+        period = Period.year(year)
+        for org in [district, *district.children.all()]:
+            report = annual_report(org, year)
+            for (section, figure), drill in drilldown.DRILLS.items():
+                value = report[section]
+                for key in (
+                    figure.replace("elected_", "elected.")
+                    .replace("proposals_", "proposals.")
+                    .split(".")
+                ):
+                    value = value[key]
+                assert drill.rows(org, period).count() == value, (org.code, year, section, figure)
+                checked += 1
+    assert checked == 2 * 11 * len(drilldown.DRILLS)
+
+
+def test_event_co_organised_by_two_streets_counts_once_for_the_district(world):
+    """Records shared by two chambers: once in each street's figures, once in the parent's."""
+    import datetime
+
+    from django.utils import timezone
+
+    from chamber.activities.services import events as event_services
+    from chamber.activities.services import registrations
+
+    starts = timezone.make_aware(datetime.datetime(2016, 5, 10, 9, 0))
+    event = event_services.create_event(
+        actor=world.staff,
+        organization=world.xixiang,
+        co_organizers=[world.fuyong],
+        announce=True,
+        kind="training",
+        title="联合培训",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=3),
+        capacity=50,
+    )
+    for ent in (world.ent_x, world.ent_f):
+        reg = registrations.register(actor=world.staff, event=event, enterprise=ent)
+        registrations.check_in(actor=world.staff, registration=reg)
+    r = annual_report(world.district, 2016)
+    training = r["events"]["by_kind"]["training"]
+    assert (training["count"], training["attendance"], training["enterprises"]) == (1, 2, 2)
+    children = {c["org"]["code"]: c["events"]["by_kind"]["training"] for c in r["children"]}
+    assert children["d.xixiang"]["count"] == children["d.fuyong"]["count"] == 1
+    assert sum(c["count"] for c in children.values()) == 2  # the parent is not the sum
+    rows = drilldown.get("events", "by_kind.training.count").rows(world.district, Period.year(2016))
+    assert rows.count() == 1

@@ -103,3 +103,19 @@ def test_secretary_cannot_reference_other_street_records(client, world):
         content_type="application/json",
     )
     assert r.status_code == 400 and "enterprise" in r.json()
+
+
+def test_whole_tree_scope_does_not_reach_another_tree(client, world):
+    from chamber.orgs import scope
+
+    from .factories import EnterpriseFactory, MembershipFactory, make_org
+
+    assert scope.covers_every_organization(world.staff)  # one tree: no filter needed
+    other = make_org("other", "另一个工商联")
+    ent = EnterpriseFactory(name="别处企业有限公司")
+    MembershipFactory(organization=other, enterprise=ent)
+    scope.forget(world.staff)
+    assert not scope.covers_every_organization(world.staff)
+    assert other.pk not in scope.org_ids(world.staff, "view")
+    client.force_login(world.staff)
+    assert client.get(f"/members/enterprises/{ent.pk}/").status_code == 404

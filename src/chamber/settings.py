@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "chamber.core",
     "chamber.orgs",
     "chamber.members",
+    "chamber.casework",
+    "chamber.activities",
+    "chamber.politics",
     "chamber.reports",
     "chamber.demo",
 ]
@@ -149,7 +152,12 @@ STATIC_ROOT = VAR_DIR / "static"
 NODE_MODULES = Path(os.environ.get("CHAMBER_NODE_MODULES", PROJECT_DIR / "node_modules"))
 STATICFILES_DIRS = [BASE_DIR / "static"] + [
     (f"vendor/{name}", NODE_MODULES / package / "dist")
-    for name, package in [("bootstrap", "bootstrap"), ("htmx", "htmx.org"), ("echarts", "echarts")]
+    for name, package in [
+        ("bootstrap", "bootstrap"),
+        ("htmx", "htmx.org"),
+        ("echarts", "echarts"),
+        ("jsqr", "jsqr"),
+    ]
     if (NODE_MODULES / package / "dist").exists()
 ]
 STORAGES = {

@@ -15,7 +15,10 @@ admin.site.site_header = admin.site.site_title = pgettext_lazy("product name", "
 urlpatterns = [
     path("", home, name="home"),
     path("members/", include("chamber.members.urls")),
+    path("casework/", include("chamber.casework.urls")),
     path("reports/", include("chamber.reports.urls")),
+    path("politics/", include("chamber.politics.urls")),
+    path("activities/", include("chamber.activities.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

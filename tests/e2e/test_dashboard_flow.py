@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_leader_dashboard_drilldown_and_docx(page, world, tmp_path):
     sign_in(page, "leader", "x-test-pass-1")
     page.goto(page.base + "/reports/d/?year=2016")
-    expect(page.locator("#charts")).to_have_attribute("data-rendered", "2")
+    expect(page.locator("#charts")).to_have_attribute("data-rendered", "6")
     assert page.locator("#chart-member-growth svg").count() == 1
     screenshot(page, "dashboard")
     page.click("[data-figure='members.total']")

@@ -35,8 +35,22 @@ def initials(name: str) -> str:
     ).replace(" ", "")
 
 
+def cjk_bigrams(text: str) -> list[str]:
+    """Every two adjacent Chinese characters of `text` (深圳华为 -> 深圳 圳华 华为).
+
+    Stored as words of the search text so that a two-character query is a whole word
+    there: PostgreSQL's trigram index can serve ' 华为 ' (its padded trigrams) but not
+    a bare two-character substring."""
+    return [
+        text[i : i + 2]
+        for i in range(len(text) - 1)
+        if _CJK.match(text[i]) and _CJK.match(text[i + 1])
+    ]
+
+
 def search_text(*parts: str) -> str:
-    """One lower-case string holding every searchable form of the given names/codes."""
+    """One lower-case string holding every searchable form of the given names/codes:
+    the text, its pinyin and initials, and its Chinese bigrams, separated by spaces."""
     out: list[str] = []
     for part in parts:
         if not part:
@@ -44,8 +58,8 @@ def search_text(*parts: str) -> str:
         n = normalize(part)
         out.append(n)
         if _CJK.search(n):
-            out.extend([full_pinyin(n), initials(n)])
-    return " ".join(dict.fromkeys(out))
+            out.extend([full_pinyin(n), initials(n), *cjk_bigrams(n)])
+    return " ".join(dict.fromkeys(out)) + " "
 
 
 def has_cjk(text: str) -> bool:

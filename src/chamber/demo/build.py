@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .activities import build_activities
+from .casework import build_casework
 from .members import build_members
 from .orgs import build_tree
+from .politics import build_politics
 from .users import build_users
 
 
@@ -16,6 +19,9 @@ def build_all(
     counts = build_members(
         seed=seed, members=members, root=root, streets=streets, progress=progress
     )
+    counts.update(build_politics(seed=seed, root=root))
+    counts.update(build_activities(seed=seed, root=root, streets=streets))
     build_users()
+    counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))
     counts["organizations"] = 1 + len(streets)
     return counts

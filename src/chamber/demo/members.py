@@ -107,7 +107,9 @@ def _search(name_parts: list[str], uscc: str, rep: str) -> tuple[str, str, str, 
     core_parts = name_parts[1:] if name_parts[0] in ("深圳市", "宝安区") else name_parts
     inits = "".join(_py(p)[1] for p in core_parts)
     rep_full, rep_init = _py_person(rep)
-    search = " ".join(dict.fromkeys([name, full, inits, uscc.lower(), rep, rep_full, rep_init]))
+    words = [name, full, inits, *text.cjk_bigrams(name), uscc.lower()]
+    words += [rep, rep_full, rep_init, *text.cjk_bigrams(rep)]
+    search = " ".join(dict.fromkeys(words)) + " "  # as text.search_text writes it
     return name, full, inits, search
 
 
@@ -364,7 +366,10 @@ class _Writer:
                     ),
                     "",
                     "",
-                    " ".join(dict.fromkeys([rep, rep_full, rep_init, phone])),
+                    " ".join(
+                        dict.fromkeys([rep, rep_full, rep_init, *text.cjk_bigrams(rep), phone])
+                    )
+                    + " ",
                     now,
                     now,
                 )

@@ -14,7 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chamber.core import text
 from chamber.core.api import service_errors
 from chamber.core.pagination import CappedCountPagination
 from chamber.core.validators import check_uscc, normalize_code
@@ -148,7 +147,7 @@ class EnterpriseFilter(filters.FilterSet):
         fields = ["industry_section", "industry_division", "size_class", "listed", "uscc"]
 
     def search(self, qs, name, value):
-        return qs.filter(search_text__contains=text.normalize(value))
+        return qs.filter(selectors.record_search_condition(value))
 
     def in_org(self, qs, name, value):
         org = Organization.objects.filter(code=value).first()
@@ -470,7 +469,7 @@ class MembershipViewSet(
             OpenApiParameter("size_class", str, enum=SizeClass.values),
             OpenApiParameter("rank", str, enum=Rank.values),
             OpenApiParameter("kind", str),
-            OpenApiParameter("status", str, enum=["active", "left", "all"]),
+            OpenApiParameter("status", str, description="active (default), left or all"),
             OpenApiParameter("sort", str, enum=["name", "-joined", "joined", "rank"]),
         ],
         filters=False,

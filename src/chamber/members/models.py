@@ -328,13 +328,15 @@ class Membership(models.Model):
             models.Index(fields=["organization", "sort_key", "id"], name="member_dir_name"),
             models.Index(fields=["organization", "joined", "id"], name="member_dir_joined"),
             models.Index(fields=["sort_key", "id"], name="member_sort"),
-            models.Index(fields=["initials"], name="member_initials"),
+            models.Index(fields=["initials", "id"], name="member_initials"),
             models.Index(fields=["joined"], name="member_joined"),
             models.Index(fields=["left"], name="member_left"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.organization}"
+
+    scope_always_owned = True  # organization is required
 
     @staticmethod
     def scope_condition(org_ids: frozenset[int]) -> Q:

@@ -18,7 +18,7 @@ from chamber.orgs.choices import Perm
 from . import selectors, services
 from .choices import Status
 from .forms import AdmissionForm, DirectoryForm, EnterpriseForm, LeaveForm, TransferForm
-from .selectors import SORTS, DirectoryFilters
+from .selectors import DirectoryFilters
 
 PAGE_SIZE = 50
 
@@ -39,12 +39,13 @@ def directory(request: HttpRequest) -> HttpResponse:
             status=d["status"] or Status.ACTIVE,
             sort=d["sort"] or "name",
         )
-    qs = selectors.directory(request.user, filters)
+    qs, order = selectors.directory_page_order(
+        selectors.directory_rows(request.user, filters), filters
+    )
+    # Counting stops at 1,000: an exact count of a broad search at a million rows costs
+    # more than the page itself, and "more than 1,000" is what a person needs to know.
     page = keyset_page(
-        qs,
-        order=SORTS.get(filters.sort, "sort_key"),
-        cursor=request.GET.get("cursor"),
-        size=PAGE_SIZE,
+        qs, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE, count_cap=1000
     )
     params = request.GET.copy()
     params.pop("cursor", None)

@@ -24,31 +24,52 @@ def org_ids(user: Any, perm: str = Perm.VIEW) -> frozenset[int] | None:
         return frozenset()
     if user.is_superuser:
         return ALL
-    cache: dict[str, frozenset[int]] | None = getattr(user, _CACHE_ATTR, None)
+    cache: dict[str, frozenset[int] | None] | None = getattr(user, _CACHE_ATTR, None)
     if cache is None:
         cache = _compute(user)
         setattr(user, _CACHE_ATTR, cache)
     return cache.get(perm, frozenset())
 
 
-def _compute(user: Any) -> dict[str, frozenset[int]]:
+def covers_every_organization(user: Any, perm: str = Perm.VIEW) -> bool:
+    """Does `user` hold `perm` over every organisation there is (a role at the root of
+    the only tree, or a superuser)?"""
+    ids = org_ids(user, perm)
+    if ids is ALL:
+        return True
+    return perm in getattr(user, _CACHE_ATTR, {}).get(_WHOLE, ())
+
+
+_WHOLE = "__whole_tree__"
+
+
+def _compute(user: Any) -> dict[str, Any]:
     """Every permission's organisation ids, in two queries (cached on the user for the
-    request): the user's roles, then the subtrees below them."""
+    request): the user's roles, then the subtrees below them; and which permissions
+    cover every organisation there is."""
     from .models import Organization, RoleAssignment
 
     roles = list(RoleAssignment.objects.filter(user=user).values_list("role", "organization__path"))
     if not roles:
         return {}
-    q = models.Q()
-    for _role, path in roles:
-        q |= models.Q(path__startswith=path)
-    nodes = list(Organization.objects.filter(q).values_list("id", "path"))
+    at_a_root = any(path.count("/") == 2 for _role, path in roles)
+    if at_a_root:  # the subtree of a root may be everything: read the whole (small) tree
+        nodes = list(Organization.objects.values_list("id", "path"))
+    else:
+        q = models.Q()
+        for _role, path in roles:
+            q |= models.Q(path__startswith=path)
+        nodes = list(Organization.objects.filter(q).values_list("id", "path"))
     result: dict[str, set[int]] = {}
     for role, root in roles:
         below = {pk for pk, path in nodes if path.startswith(root)}
         for perm in ROLE_PERMS.get(role, ()):
             result.setdefault(perm, set()).update(below)
-    return {perm: frozenset(ids) for perm, ids in result.items()}
+    cache: dict[str, Any] = {perm: frozenset(ids) for perm, ids in result.items()}
+    cache[_WHOLE] = frozenset(
+        perm for perm, ids in result.items() if at_a_root and len(ids) == len(nodes)
+    )
+    return cache
 
 
 def has_perm(user: Any, perm: str, organization_id: int | None) -> bool:
@@ -72,7 +93,12 @@ def forget(user: Any) -> None:
 
 class ScopedQuerySet(models.QuerySet):
     """Base queryset of every scoped model. The model says how its rows reach an
-    organisation by defining `scope_condition(org_ids)` (a Q or boolean expression)."""
+    organisation by defining `scope_condition(org_ids)` (a Q or boolean expression).
+
+    A model whose every row belongs to an organisation through a required foreign key
+    says so with `scope_always_owned = True`: for a user covering every organisation
+    the filter is then dropped, rather than an IN list of every organisation that
+    PostgreSQL would intersect with each search (260 ms at a million members)."""
 
     def visible_to(self, user: Any, perm: str = Perm.VIEW) -> ScopedQuerySet:
         ids = org_ids(user, perm)
@@ -80,4 +106,8 @@ class ScopedQuerySet(models.QuerySet):
             return self
         if not ids:
             return self.none()
+        if getattr(self.model, "scope_always_owned", False) and covers_every_organization(
+            user, perm
+        ):
+            return self
         return self.filter(self.model.scope_condition(ids))

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from chamber.orgs.models import Organization
 
+from . import sections
 from .members_figures import member_figures
 from .period import Period
 
@@ -21,6 +22,12 @@ Section = Callable[[Organization, Period], Any]
 
 SECTIONS: list[tuple[str, Section]] = [
     ("members", member_figures),
+    ("visits", sections.visits),
+    ("cases", sections.cases),
+    ("political", sections.political),
+    ("events", sections.events),
+    ("charity", sections.charity),
+    ("honors", sections.honors),
 ]
 
 

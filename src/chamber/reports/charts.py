@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
@@ -69,8 +70,108 @@ def children_comparison(report: dict) -> dict[str, Any]:
     }
 
 
+def visits_and_cases_by_month(org: Organization, year: int) -> dict[str, Any]:
+    from chamber.casework.models import Case, Visit
+
+    from .period import Period
+
+    p = Period.year(year)
+    visits = [0] * 12
+    for day in Visit.objects.filter(
+        organization__path__startswith=org.path, date__range=(p.start, p.end)
+    ).values_list("date", flat=True):
+        visits[day.month - 1] += 1
+    raised, resolved = [0] * 12, [0] * 12
+    for received, done in (
+        Case.objects.filter(organization__path__startswith=org.path)
+        .filter(
+            models.Q(received_on__range=(p.start, p.end))
+            | models.Q(resolved_on__range=(p.start, p.end))
+        )
+        .values_list("received_on", "resolved_on")
+    ):
+        if received and p.start <= received <= p.end:
+            raised[received.month - 1] += 1
+        if done and p.start <= done <= p.end:
+            resolved[done.month - 1] += 1
+    return {
+        "id": "visits-cases-month",
+        "title": _("Visits and cases by month"),
+        "type": "line",
+        "categories": [f"{m}" for m in range(1, 13)],
+        "series": [
+            {"name": _("visits"), "data": visits},
+            {"name": _("cases raised"), "data": raised},
+            {"name": _("cases resolved"), "data": resolved},
+        ],
+    }
+
+
+def case_categories(report: dict) -> dict[str, Any]:
+    return {
+        "id": "case-categories",
+        "title": _("Problems raised, by category"),
+        "type": "pie",
+        "series": [
+            {
+                "name": _("cases"),
+                "data": [
+                    {"name": c["name"], "value": c["raised"]}
+                    for c in report["cases"].get("by_category", [])
+                    if c["raised"]
+                ],
+            }
+        ],
+    }
+
+
+def attendance_by_kind(report: dict) -> dict[str, Any]:
+    from chamber.activities.choices import EventKind
+
+    labels = dict(EventKind.choices)
+    kinds = [k for k, v in report["events"]["by_kind"].items() if v["count"]]
+    return {
+        "id": "attendance-kind",
+        "title": _("Events and attendance by kind"),
+        "type": "bar",
+        "categories": [str(labels.get(k, k)) for k in kinds],
+        "series": [
+            {"name": _("events"), "data": [report["events"]["by_kind"][k]["count"] for k in kinds]},
+            {
+                "name": _("attendance (person-times)"),
+                "data": [report["events"]["by_kind"][k]["attendance"] for k in kinds],
+            },
+        ],
+    }
+
+
+def donations_by_child(report: dict) -> dict[str, Any]:
+    return {
+        "id": "donations-child",
+        "title": _("Donations in the year by chamber (10k CNY)"),
+        "type": "bar",
+        "categories": [c["org"]["name"] for c in report["children"]],
+        "series": [
+            {
+                "name": _("donations"),
+                "data": [
+                    round(float(c["charity"]["amount"]) / 10000, 1) for c in report["children"]
+                ],
+            }
+        ],
+    }
+
+
 def dashboard_charts(org: Organization, year: int, report: dict) -> list[dict[str, Any]]:
     charts = [member_growth(org, year)]
     if report["children"]:
         charts.append(children_comparison(report))
+    if "visits" in report:
+        charts.append(visits_and_cases_by_month(org, year))
+    if "cases" in report:
+        charts.append(case_categories(report))
+    if "events" in report:
+        charts.append(attendance_by_kind(report))
+    if "charity" in report and report["children"]:
+        charts.append(donations_by_child(report))
     return charts

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chamber.orgs.models import Organization
 
-from . import members_figures
+from . import members_figures, sections
 from .period import Period
 
 
@@ -46,7 +46,48 @@ DRILLS: dict[tuple[str, str], Drill] = {
         _members(members_figures.left),
         "reports/rows/membership.html",
     ),
+    ("visits", "count"): Drill(
+        _("Visits in the period"), sections.visit_rows, "reports/rows/visit.html"
+    ),
+    ("visits", "enterprises"): Drill(
+        _("Enterprises visited in the period"),
+        sections.visited_enterprises,
+        "reports/rows/enterprise.html",
+    ),
+    ("cases", "raised"): Drill(
+        _("Cases raised in the period"), sections.raised_cases, "reports/rows/case.html"
+    ),
+    ("cases", "resolved"): Drill(
+        _("Cases resolved in the period"), sections.resolved_cases, "reports/rows/case.html"
+    ),
+    ("political", "posts_held"): Drill(
+        _("Members holding a post at the end of the period"),
+        sections.post_holders,
+        "reports/rows/person.html",
+    ),
+    ("political", "elected_npc"): Drill(
+        _("Members elected to a people's congress in the period"),
+        sections.elected_to("npc"),
+        "reports/rows/person.html",
+    ),
+    ("political", "elected_cppcc"): Drill(
+        _("Members elected to a CPPCC in the period"),
+        sections.elected_to("cppcc"),
+        "reports/rows/person.html",
+    ),
+    ("political", "proposals_submitted"): Drill(
+        _("Proposals submitted in the period"),
+        sections.submitted_proposals,
+        "reports/rows/proposal.html",
+    ),
+    ("charity", "donations"): Drill(
+        _("Donations in the period"), sections.donations_in, "reports/rows/donation.html"
+    ),
 }
+for _kind, _label in sections.EventKind.choices:
+    DRILLS[("events", f"by_kind.{_kind}.count")] = Drill(
+        _label, sections.events_of_kind(_kind), "reports/rows/event.html"
+    )
 
 
 def get(section: str, figure: str) -> Drill | None:

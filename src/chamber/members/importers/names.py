@@ -160,14 +160,14 @@ def _both(n: str) -> tuple[str, str]:
 def _forms(part: str) -> tuple[str, ...]:
     n = text.normalize(part)
     if text.has_cjk(n):
-        return (n, *_both(n))
+        return (n, *_both(n), *text.cjk_bigrams(n))
     return (n,)
 
 
 def forms(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name: a membership's sort key and initials."""
     f = _forms(name)
-    if len(f) == 3:
+    if len(f) >= 3:
         return f[1], f[2]
     return full_pinyin(name), initials(name)
 
@@ -178,4 +178,4 @@ def search_text(*parts: str) -> str:
     for part in parts:
         if part:
             out.extend(_forms(part))
-    return " ".join(dict.fromkeys(out))
+    return " ".join(dict.fromkeys(out)) + " "

@@ -18,10 +18,6 @@ def forwards(apps, schema_editor):
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)"
         )
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS member_initials_prefix "
-        "ON members_membership (initials varchar_pattern_ops)"
-    )
 
 
 def backwards(apps, schema_editor):
@@ -29,7 +25,6 @@ def backwards(apps, schema_editor):
         return
     for _table, _column, name in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-    schema_editor.execute("DROP INDEX IF EXISTS member_initials_prefix")
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,174 @@
+"""Figures per organisation subtree and period: pure functions (no user, no writes) for
+the reports app and the pages' summaries.
+
+Counting rules:
+- An event counts for the subtree of its organiser and of each co-organiser, once: the
+  events are selected with one EXISTS over the co-organiser links (never a join that
+  repeats a row, never a sum of per-chamber figures). Draft and cancelled events do
+  not count; an event belongs to the period in which it starts.
+- Attendance is person-times (人次): the people checked in, summed over check-ins.
+  Enterprises are the distinct enterprises with a check-in (for exhibitions and trade
+  events, the participating enterprises).
+- Donations belong to the organisation that recorded them; voided ones do not count.
+  Money sums are exact on SQLite and PostgreSQL (summed in whole fen, see money.py).
+- Honours count for the organisation they were recorded under.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from chamber.orgs.models import Organization
+
+from .choices import COUNTED_STATUSES, DonationKind, EventKind, level_rank
+from .models import CheckIn, Donation, Event, Honor
+from .money import from_cents, sum_cents
+
+
+def _span(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start 00:00, the day after end 00:00) in the project's time zone."""
+    tz = timezone.get_default_timezone()
+    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    stop = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return begin, stop
+
+
+def year_span(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def events_in(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Event]:
+    """Events that count for `org`'s subtree and start in [start, end], each once."""
+    begin, stop = _span(start, end)
+    return (
+        Event.objects.touching(org)
+        .filter(status__in=COUNTED_STATUSES, starts_at__gte=begin, starts_at__lt=stop)
+        .order_by()
+    )
+
+
+def event_figures(
+    org: Organization, start: datetime.date, end: datetime.date
+) -> dict[str, dict[str, int]]:
+    """{kind: {count, attendance, enterprises}} for every kind, plus "total"."""
+    events = events_in(org, start, end)
+    counts = dict(events.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    checks = CheckIn.objects.filter(registration__event__in=events.values("pk")).order_by()
+    by_kind = checks.values("registration__event__kind")
+    attendance = dict(
+        by_kind.annotate(n=Sum("headcount")).values_list("registration__event__kind", "n")
+    )
+    enterprises = dict(
+        by_kind.filter(registration__enterprise__isnull=False)
+        .annotate(n=Count("registration__enterprise", distinct=True))
+        .values_list("registration__event__kind", "n")
+    )
+    result = {
+        kind: {
+            "count": counts.get(kind, 0),
+            "attendance": attendance.get(kind) or 0,
+            "enterprises": enterprises.get(kind, 0),
+        }
+        for kind in EventKind.values
+    }
+    totals = checks.aggregate(
+        attendance=Sum("headcount"),
+        enterprises=Count("registration__enterprise", distinct=True),
+    )
+    result["total"] = {
+        "count": sum(counts.values()),
+        "attendance": totals["attendance"] or 0,
+        "enterprises": totals["enterprises"] or 0,
+    }
+    return result
+
+
+def donations_of(org: Organization) -> QuerySet[Donation]:
+    """Valid donations recorded anywhere in `org`'s subtree."""
+    return Donation.objects.valid().filter(organization__path__startswith=org.path).order_by()
+
+
+def donation_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Money, goods (valued) and their total in [start, end]; the cumulative total of
+    all donations up to `end`; how many donations and distinct donors in the period."""
+    all_up_to_end = donations_of(org).filter(date__lte=end)
+    sums = all_up_to_end.aggregate(
+        money=sum_cents(filter=Q(date__gte=start, kind=DonationKind.MONEY)),
+        goods=sum_cents(filter=Q(date__gte=start, kind=DonationKind.IN_KIND)),
+        cumulative=sum_cents(),
+        count=Count("id", filter=Q(date__gte=start)),
+        enterprises=Count("enterprise", distinct=True, filter=Q(date__gte=start)),
+        people=Count("person", distinct=True, filter=Q(date__gte=start)),
+    )
+    money, goods = from_cents(sums["money"]), from_cents(sums["goods"])
+    return {
+        "money": money,
+        "goods": goods,
+        "total": money + goods,
+        "cumulative": from_cents(sums["cumulative"]),
+        "count": sums["count"],
+        "donors": sums["enterprises"] + sums["people"],
+    }
+
+
+def cumulative_donations(org: Organization, up_to: datetime.date) -> Decimal:
+    """Everything donated (money and valued goods) up to and including `up_to`."""
+    return from_cents(donations_of(org).filter(date__lte=up_to).aggregate(c=sum_cents())["c"])
+
+
+def honor_figures(org: Organization, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Honours recorded in `org`'s subtree for the years [start.year, end.year]."""
+    rows = (
+        Honor.objects.filter(
+            organization__path__startswith=org.path, year__gte=start.year, year__lte=end.year
+        )
+        .select_related("organization", "enterprise", "person")
+        .order_by("year", level_rank(), "organization__path", "title", "id")
+    )
+    return [
+        {
+            "title": h.title,
+            "level": h.level,
+            "awarding_body": h.awarding_body,
+            "year": h.year,
+            "recipient": h.enterprise.name
+            if h.enterprise
+            else h.person.name
+            if h.person
+            else h.organization.name,
+            "recipient_kind": "enterprise"
+            if h.enterprise_id
+            else "person"
+            if h.person_id
+            else "organization",
+            "organization": h.organization.code,
+        }
+        for h in rows
+    ]
+
+
+def annual_figures(org: Organization, year: int) -> dict[str, Any]:
+    """The activities part of the annual report (DESIGN §4), over `org`'s subtree and
+    the calendar year: events.by_kind, charity.amount and amount_cumulative (Decimals;
+    the report writes them as strings), honors."""
+    start, end = year_span(year)
+    by_kind = event_figures(org, start, end)
+    total = by_kind.pop("total")
+    charity = donation_figures(org, start, end)
+    return {
+        "events": {"by_kind": by_kind, "total": total},
+        "charity": {
+            "amount": charity["total"],
+            "amount_cumulative": charity["cumulative"],
+            "money": charity["money"],
+            "goods": charity["goods"],
+            "donations": charity["count"],
+            "donors": charity["donors"],
+        },
+        "honors": honor_figures(org, start, end),
+    }

@@ -1,0 +1,690 @@
+"""Demo casework, 2014–2017: departments, the expert pool, leaders' quotas, visits and
+the cases raised on them with realistic outcomes.
+
+At the default scale (5,000 members) the district makes about 1,100 visits in 2016 and
+resolves 300-odd cases, as the 2016 work review says; Xin'an's expert team makes 11
+visits that raise about 100 problems. Other scales are proportional. Rows are written
+in bulk (the demo is loaded, not edited: no audit entries), and each case's timeline
+is simulated step by step with the same working-day calendar the services use.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import zoneinfo
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from chamber.casework.choices import (
+    CaseSource,
+    Priority,
+    Satisfaction,
+    Status,
+    Step,
+    VisitKind,
+)
+from chamber.casework.models import (
+    Case,
+    CaseEvent,
+    Category,
+    ContactQuota,
+    Department,
+    Expert,
+    Visit,
+)
+from chamber.casework.workdays import WorkCalendar
+from chamber.members.choices import Rank
+from chamber.members.models import Membership
+from chamber.orgs.choices import Role
+from chamber.orgs.models import Organization, RoleAssignment
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+YEARS = [2014, 2015, 2016, 2017]
+VISITS_PER_YEAR = {2014: 700, 2015: 900, 2016: 1100, 2017: 1200}  # at 5,000 members
+CASE_PER_ENTERPRISE_VISIT = 0.19
+OTHER_SOURCE_SHARE = 0.08  # cases from meetings, the hotline and letters
+XINAN_EXPERT_VISITS = 11
+XINAN_EXPERT_CASES = 100
+LAST_DAY = datetime.date(2017, 12, 29)
+
+DEPARTMENTS = [
+    ("宝安区经济促进局", "Economic Promotion Bureau"),
+    ("宝安区金融服务办公室", "Financial Services Office"),
+    ("宝安区人力资源局", "Human Resources Bureau"),
+    ("宝安区规划土地监察局", "Planning and Land Inspection Bureau"),
+    ("宝安区住房和建设局", "Housing and Construction Bureau"),
+    ("宝安区市场和质量监督管理局", "Market and Quality Supervision Bureau"),
+    ("宝安区环境保护和水务局", "Environmental Protection and Water Bureau"),
+    ("宝安区国家税务局", "State Taxation Bureau"),
+    ("宝安区地方税务局", "Local Taxation Bureau"),
+    ("宝安区科技创新局", "Science, Technology and Innovation Bureau"),
+    ("宝安区司法局", "Justice Bureau"),
+    ("宝安区公安分局", "Public Security Branch Bureau"),
+    ("宝安区城市管理局", "Urban Management Bureau"),
+]
+# category -> (weight, departments it is handed to, problems)
+CATEGORY_PLAN: dict[str, tuple[int, list[str], list[str]]] = {
+    "financing": (
+        22,
+        ["宝安区金融服务办公室", "宝安区经济促进局"],
+        [
+            "银行抽贷,流动资金紧张",
+            "贷款到期续贷困难",
+            "申请中小企业贴息贷款",
+            "应收账款融资渠道少",
+            "担保费用过高",
+        ],
+    ),
+    "land_premises": (
+        14,
+        ["宝安区规划土地监察局", "宝安区住房和建设局", "宝安区经济促进局"],
+        [
+            "厂房租约到期被要求搬迁",
+            "扩产缺少工业用地",
+            "厂房消防验收未通过",
+            "申请入驻产业园区",
+            "厂区周边道路积水",
+        ],
+    ),
+    "talent_hiring": (
+        14,
+        ["宝安区人力资源局"],
+        [
+            "普工招聘难,流失率高",
+            "技术人才入户指标",
+            "高层次人才认定咨询",
+            "员工子女入学",
+            "人才住房申请",
+        ],
+    ),
+    "permits": (
+        12,
+        ["宝安区市场和质量监督管理局", "宝安区环境保护和水务局"],
+        ["环评批复办理慢", "排污许可证延续", "生产许可证变更", "商标注册受阻", "食品经营许可办理"],
+    ),
+    "tax_fees": (
+        10,
+        ["宝安区国家税务局", "宝安区地方税务局"],
+        [
+            "出口退税进度慢",
+            "研发费用加计扣除咨询",
+            "营改增后税负上升",
+            "社保费用负担重",
+            "发票领用限额不足",
+        ],
+    ),
+    "market_orders": (
+        9,
+        ["宝安区经济促进局"],
+        ["希望对接海外展会", "产品进入政府采购目录", "订单下滑寻求新市场", "电商平台入驻支持"],
+    ),
+    "disputes_rights": (
+        8,
+        ["宝安区司法局", "宝安区公安分局"],
+        ["货款被拖欠", "知识产权被侵权", "劳资纠纷调解", "合同诈骗报案跟进"],
+    ),
+    "policy": (
+        8,
+        ["宝安区科技创新局", "宝安区经济促进局"],
+        ["高新技术企业认定咨询", "技术改造补贴申报", "专精特新政策咨询", "工业互联网项目申报"],
+    ),
+    "other": (
+        3,
+        ["宝安区城市管理局"],
+        ["厂区周边交通拥堵", "园区环境卫生", "企业周边治安"],
+    ),
+}
+EXPERT_FIELDS = [
+    "融资",
+    "知识产权",
+    "财税",
+    "劳动用工",
+    "环保",
+    "智能制造",
+    "市场营销",
+    "法律",
+    "质量管理",
+    "进出口",
+]
+EXPERT_SURNAMES = "陈林黄张李王吴刘蔡杨郑谢郭许"
+EXPERT_GIVEN = "建国志强海涛明辉立新振华文军晓东卫国永红伟民"
+AFFILIATIONS = [
+    "深圳大学",
+    "哈尔滨工业大学(深圳)",
+    "南方科技大学",
+    "清华大学深圳研究生院",
+    "中国科学院深圳先进技术研究院",
+    "深圳市律师协会",
+    "深圳市注册会计师协会",
+]
+PURPOSES = [
+    "企业大走访,了解生产经营情况",
+    "了解企业困难和诉求",
+    "宣讲惠企政策",
+    "回访企业问题办理情况",
+    "调研转型升级需求",
+]
+RESOLUTIONS = [
+    "协调相关部门现场办公,问题已解决",
+    "已与企业沟通并协调落实",
+    "承办单位已书面答复,企业已办理完毕",
+    "组织银企对接会,企业获得贷款",
+    "协助企业完成申报",
+    "专家现场指导,问题已解决",
+]
+UNSATISFIED = ["办理时间太长", "问题只解决了一部分", "费用仍然偏高", "答复不具体"]
+
+
+def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    return datetime.datetime.combine(
+        day, datetime.time(rng.randint(9, 17), rng.randint(0, 59)), tzinfo=SHANGHAI
+    )
+
+
+class _Sim:
+    """Simulates one case's life, collecting its fields and its timeline."""
+
+    def __init__(self, rng: random.Random, cal: WorkCalendar, staff: Any):
+        self.rng, self.cal, self.staff = rng, cal, staff
+        self.events: list[dict[str, Any]] = []
+
+    def step(self, case: Case, step: str, to: str, day: datetime.date, comment="", **data):
+        self.events.append(
+            {
+                "step": step,
+                "from_status": case.status if step != Step.RAISE else "",
+                "to_status": to,
+                "at": _at(day, self.rng),
+                "comment": comment,
+                "data": data,
+            }
+        )
+        case.status = to
+
+    def later(self, day: datetime.date, lo: int, hi: int) -> datetime.date:
+        return self.cal.add(day, self.rng.randint(lo, hi))
+
+
+def _departments() -> dict[str, Department]:
+    Department.objects.bulk_create(
+        [
+            Department(name=name, name_en=en, sort_order=i)
+            for i, (name, en) in enumerate(DEPARTMENTS)
+        ],
+        ignore_conflicts=True,
+    )
+    return {d.name: d for d in Department.objects.all()}
+
+
+def _experts(rng: random.Random, streets: dict[str, Organization], root) -> dict[str, list[Expert]]:
+    pools = {"xinan": 8, "shajing": 10, None: 6}
+    made: dict[str, list[Expert]] = defaultdict(list)
+    rows = []
+    for pool, n in pools.items():
+        for _ in range(n):
+            fields = rng.sample(EXPERT_FIELDS, 2)
+            rows.append(
+                Expert(
+                    name=rng.choice(EXPERT_SURNAMES) + "".join(rng.sample(EXPERT_GIVEN, 2)),
+                    title=rng.choice(["教授", "研究员", "高级工程师", "律师", "注册会计师", "院士"])
+                    if pool != "shajing" or rng.random() < 0.9
+                    else "院士",
+                    affiliation=rng.choice(AFFILIATIONS),
+                    fields=", ".join(fields),
+                    phone="1"
+                    + rng.choice("3578")
+                    + "".join(rng.choice("0123456789") for _ in range(9)),
+                    organization=streets[pool] if pool else root,
+                )
+            )
+    Expert.objects.bulk_create(rows)
+    for e in Expert.objects.select_related("organization").order_by("id"):
+        code = e.organization.code.split(".")[-1] if e.organization else None
+        made[code if code in pools else None].append(e)
+    return made
+
+
+def _staff_users(root: Organization, streets: dict[str, Organization]) -> dict[int, Any]:
+    """One secretary per street chamber (username = the street's code; the demo
+    password), and the district staff user for the federation's own visits."""
+    User = get_user_model()
+    by_org: dict[int, Any] = {}
+    for code, org in streets.items():
+        user, created = User.objects.get_or_create(username=code, defaults={"is_staff": True})
+        if created:
+            user.set_password(settings.CHAMBER_DEMO_PASSWORD)
+            user.save()
+        RoleAssignment.objects.get_or_create(user=user, organization=org, role=Role.SECRETARY)
+        by_org[org.pk] = user
+    district, created = User.objects.get_or_create(username="district", defaults={"is_staff": True})
+    if created:
+        district.set_password(settings.CHAMBER_DEMO_PASSWORD)
+        district.save()
+    RoleAssignment.objects.get_or_create(user=district, organization=root, role=Role.STAFF)
+    by_org[root.pk] = district
+    return by_org
+
+
+def _members_by_year(streets: dict[str, Organization]) -> dict[tuple[int, int], list[tuple]]:
+    """(org id, year) -> [(enterprise id, rank, representative id)] of members active
+    at some time that year."""
+    out: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    # Ordered, so the demo is the same for a seed on every database.
+    rows = (
+        Membership.objects.filter(enterprise__isnull=False)
+        .order_by("id")
+        .values_list(
+            "organization_id", "enterprise_id", "rank", "representative_id", "joined", "left"
+        )
+    )
+    for org_id, ent_id, rank, rep, joined, left in rows.iterator(chunk_size=5000):
+        for year in YEARS:
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            if joined <= end and (left is None or left > start):
+                out[(org_id, year)].append((ent_id, rank, rep))
+    return out
+
+
+def _work_day(rng: random.Random, cal: WorkCalendar, year: int, last=LAST_DAY) -> datetime.date:
+    while True:
+        day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+        if day <= last and cal.is_working_day(day):
+            return day
+
+
+def build_casework(
+    *, seed: int, members: int, root: Organization, streets: dict[str, Organization]
+) -> dict[str, int]:
+    rng = random.Random(seed * 7 + 4)
+    scale = members / 5000
+    cal = WorkCalendar.load(datetime.date(2014, 1, 1), datetime.date(2019, 12, 31))
+    depts = _departments()
+    experts = _experts(rng, streets, root)
+    ContactQuota.objects.get_or_create(
+        organization=root, rank=Rank.PRESIDENT, defaults={"contacts_per_year": 4}
+    )
+    ContactQuota.objects.get_or_create(
+        organization=root, rank=Rank.VICE_PRESIDENT, defaults={"contacts_per_year": 2}
+    )
+    staff = _staff_users(root, streets)
+    categories = {c.code: c for c in Category.objects.all()}
+    cat_codes = [c for c in CATEGORY_PLAN if c in categories]
+    cat_weights = [CATEGORY_PLAN[c][0] for c in cat_codes]
+    members_by = _members_by_year(streets)
+
+    visits: list[Visit] = []
+    visit_ents: list[list[int]] = []
+    visit_leaders: list[list[int]] = []
+    visit_experts: list[list[int]] = []
+    # (visit index or None, org, enterprise id, received date, source, forced category)
+    raised: list[tuple[int | None, Organization, int, datetime.date, str]] = []
+
+    def add_visit(org, day, kind, ents, leaders=(), exps=(), purpose=None, others=""):
+        visits.append(
+            Visit(
+                organization=org,
+                date=day,
+                kind=kind,
+                purpose=purpose or rng.choice(PURPOSES),
+                others=others,
+                created_by=staff.get(org.pk),
+            )
+        )
+        visit_ents.append(list(dict.fromkeys(ents)))
+        visit_leaders.append(list(leaders))
+        visit_experts.append([e.pk for e in exps])
+        return len(visits) - 1
+
+    for year in YEARS:
+        active = [
+            org
+            for org in streets.values()
+            if org.is_in_force(datetime.date(year, 12, 31)) and members_by.get((org.pk, year))
+        ]
+        weights = [len(members_by[(o.pk, year)]) for o in active]
+        target = round(VISITS_PER_YEAR[year] * scale)
+        made = 0
+        # Leaders' visits: presidents and vice-presidents contact members (quotas).
+        for org in active:
+            pool = members_by[(org.pk, year)]
+            for ent_id, rank, rep in pool:
+                if rep is None or rank not in (Rank.PRESIDENT, Rank.VICE_PRESIDENT):
+                    continue
+                n = rng.randint(2, 5) if rank == Rank.PRESIDENT else rng.randint(0, 3)
+                for _ in range(n):
+                    ents = [e for e, _r, _p in rng.sample(pool, min(len(pool), rng.randint(1, 2)))]
+                    ents = [e for e in ents if e != ent_id] or [pool[0][0]]
+                    idx = add_visit(org, _work_day(rng, cal, year), VisitKind.LEADER, ents, [rep])
+                    made += 1
+                    for e in ents:
+                        if rng.random() < CASE_PER_ENTERPRISE_VISIT:
+                            raised.append((idx, org, e, visits[idx].date, CaseSource.VISIT))
+        # Xin'an's expert team (2016): 11 visits, about 100 problems raised.
+        if year == 2016 and "xinan" in streets and scale >= 0.5:
+            org = streets["xinan"]
+            pool = members_by[(org.pk, year)]
+            per_visit = round(XINAN_EXPERT_CASES * scale) / XINAN_EXPERT_VISITS
+            for i in range(XINAN_EXPERT_VISITS):
+                day = _work_day(rng, cal, year, last=datetime.date(2016, 11, 15))
+                ents = [e for e, _r, _p in rng.sample(pool, min(len(pool), rng.randint(5, 8)))]
+                idx = add_visit(
+                    org,
+                    day,
+                    VisitKind.EXPERT,
+                    ents,
+                    exps=rng.sample(experts["xinan"], 3),
+                    purpose=f"专家团队走访(第{i + 1}次)",
+                )
+                made += 1
+                n_cases = round(per_visit * (i + 1)) - round(per_visit * i)
+                for k in range(n_cases):
+                    raised.append((idx, org, ents[k % len(ents)], day, CaseSource.VISIT))
+        # The federation's own visits (district leaders with staff), about 4%.
+        for _ in range(round(target * 0.04)):
+            org = rng.choices(active, weights)[0]
+            pool = members_by[(org.pk, year)]
+            ents = [rng.choice(pool)[0]]
+            idx = add_visit(
+                root,
+                _work_day(rng, cal, year),
+                rng.choice([VisitKind.LEADER, VisitKind.SURVEY]),
+                ents,
+                others="区工商联领导",
+            )
+            made += 1
+            if rng.random() < CASE_PER_ENTERPRISE_VISIT:
+                raised.append((idx, root, ents[0], visits[idx].date, CaseSource.VISIT))
+        # Routine rounds, surveys and other expert visits fill up the year.
+        while made < target:
+            org = rng.choices(active, weights)[0]
+            pool = members_by[(org.pk, year)]
+            code = org.code.split(".")[-1]
+            kind = rng.choices(
+                [VisitKind.ROUTINE, VisitKind.SURVEY, VisitKind.EXPERT], [82, 12, 6]
+            )[0]
+            exps = []
+            if kind == VisitKind.EXPERT:
+                exps = rng.sample(experts.get(code) or experts[None], 2)
+            n = rng.choices([1, 2, 3], [80, 15, 5])[0]
+            ents = [e for e, _r, _p in rng.sample(pool, min(len(pool), n))]
+            idx = add_visit(org, _work_day(rng, cal, year), kind, ents, exps=exps)
+            made += 1
+            for e in ents:
+                if rng.random() < CASE_PER_ENTERPRISE_VISIT:
+                    raised.append((idx, org, e, visits[idx].date, CaseSource.VISIT))
+        # Cases raised at meetings, on the hotline and by letter.
+        n_other = round(len([r for r in raised if r[3].year == year]) * OTHER_SOURCE_SHARE)
+        for _ in range(n_other):
+            org = rng.choices(active, weights)[0]
+            raised.append(
+                (
+                    None,
+                    org,
+                    rng.choice(members_by[(org.pk, year)])[0],
+                    _work_day(rng, cal, year),
+                    rng.choice([CaseSource.MEETING, CaseSource.HOTLINE, CaseSource.LETTER]),
+                )
+            )
+
+    Visit.objects.bulk_create(visits, batch_size=2000)
+    through = Visit.enterprises.through
+    through.objects.bulk_create(
+        [
+            through(visit_id=v.pk, enterprise_id=e)
+            for v, ents in zip(visits, visit_ents, strict=True)
+            for e in ents
+        ],
+        batch_size=5000,
+    )
+    staff_through = Visit.staff.through
+    staff_through.objects.bulk_create(
+        [staff_through(visit_id=v.pk, user_id=v.created_by_id) for v in visits if v.created_by_id],
+        batch_size=5000,
+    )
+    lt = Visit.leaders.through
+    lt.objects.bulk_create(
+        [
+            lt(visit_id=v.pk, person_id=p)
+            for v, ps in zip(visits, visit_leaders, strict=True)
+            for p in ps
+        ],
+        batch_size=5000,
+    )
+    et = Visit.experts.through
+    et.objects.bulk_create(
+        [
+            et(visit_id=v.pk, expert_id=x)
+            for v, xs in zip(visits, visit_experts, strict=True)
+            for x in xs
+        ],
+        batch_size=5000,
+    )
+
+    raised.sort(key=lambda r: r[3])
+    cases, timelines, merged = _simulate(
+        rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts
+    )
+    Case.objects.bulk_create(cases, batch_size=2000)
+    timeline_of = {id(c): t for c, t in zip(cases, timelines, strict=True)}
+    for case, target in merged:
+        case.merged_into_id = target.pk
+        for e in timeline_of[id(case)]:
+            if e["step"] == Step.MERGE:
+                e["data"]["into"] = target.pk
+    Case.objects.bulk_update([c for c, _t in merged], ["merged_into"], batch_size=2000)
+    events = [
+        CaseEvent(case_id=case.pk, actor=staff.get(case.organization_id), **e)
+        for case, timeline in zip(cases, timelines, strict=True)
+        for e in timeline
+    ]
+    CaseEvent.objects.bulk_create(events, batch_size=5000)
+    return {
+        "visits": len(visits),
+        "cases": len(cases),
+        "case events": len(events),
+        "experts": sum(len(v) for v in experts.values()),
+    }
+
+
+def _simulate(rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts):
+    cases: list[Case] = []
+    timelines: list[list[dict[str, Any]]] = []
+    merged: list[tuple[Case, Case]] = []
+    recent: dict[int, Case] = {}
+    dept_list = list(depts.values())
+    for visit_idx, org, ent_id, day, source in raised:
+        code = rng.choices(cat_codes, cat_weights)[0]
+        cat = categories[code]
+        _w, dept_names, problems = CATEGORY_PLAN[code]
+        user = staff.get(org.pk)
+        case = Case(
+            organization=org,
+            enterprise_id=ent_id,
+            visit=visits[visit_idx] if visit_idx is not None else None,
+            source=source,
+            category=cat,
+            title=rng.choice(problems),
+            priority=rng.choices(Priority.values, [3, 12, 75, 10])[0],
+            received_on=day,
+            due_on=cal.add(day, cat.time_limit_days),
+            created_by=user,
+        )
+        sim = _Sim(rng, cal, user)
+        sim.step(
+            case,
+            Step.RAISE,
+            Status.RECEIVED,
+            day,
+            source=source,
+            category=code,
+            due_on=case.due_on.isoformat(),
+        )
+        late_in_2017 = day > datetime.date(2017, 11, 20)
+        fate = rng.random()
+        if fate < 0.03:
+            case.closed_on = sim.later(day, 1, 3)
+            sim.step(
+                case, Step.REJECT, Status.REJECTED, case.closed_on, "不属于商会和政府部门职能范围"
+            )
+        elif fate < 0.05 and org.pk in recent:
+            target = recent[org.pk]
+            case.closed_on = sim.later(day, 0, 2)
+            sim.step(case, Step.MERGE, Status.MERGED, case.closed_on, "与已受理诉求重复", into=None)
+            merged.append((case, target))  # linked once both have ids
+        else:
+            _work(sim, case, cat, dept_names, depts, dept_list, user, day, late_in_2017)
+        if case.status not in (Status.MERGED, Status.REJECTED):
+            recent[org.pk] = case
+        cases.append(case)
+        timelines.append(sim.events)
+    return cases, timelines, merged
+
+
+def _work(sim: _Sim, case: Case, cat, dept_names, depts, dept_list, user, day, late) -> None:
+    rng, cal = sim.rng, sim.cal
+    case.assignee = user
+    d = sim.later(day, 0, 2)
+    sim.step(case, Step.ASSIGN, Status.ASSIGNED, d, assignee=user.get_username() if user else None)
+    limit = cat.time_limit_days
+    if rng.random() < 0.38:
+        returns = 0
+        if rng.random() < 0.08:
+            returns = 3 if rng.random() < 0.12 else 1
+        tried = list(dept_names)
+        for _ in range(returns):
+            dept = depts[rng.choice(tried)] if tried else rng.choice(dept_list)
+            d = sim.later(d, 1, 3)
+            case.department, case.handed_over_on = dept, d
+            case.due_on = cal.add(d, limit)
+            sim.step(
+                case,
+                Step.HAND_OVER,
+                Status.IN_PROGRESS,
+                d,
+                department=dept.name,
+                department_id=dept.pk,
+                due_on=case.due_on.isoformat(),
+                working_days=limit,
+            )
+            d = sim.later(d, 2, 8)
+            case.return_count += 1
+            case.department, case.handed_over_on = None, None
+            sim.step(
+                case,
+                Step.RETURN,
+                Status.RETURNED,
+                d,
+                "不属于本单位职责,申请退回",
+                department=dept.name,
+                department_id=dept.pk,
+                returns=case.return_count,
+            )
+            if case.return_count >= 3:
+                case.escalated, case.escalated_on = True, d
+                sim.step(
+                    case,
+                    Step.ESCALATE,
+                    Status.RETURNED,
+                    d,
+                    "多次退回,提请领导协调",
+                    returns=case.return_count,
+                )
+        dept = depts[rng.choice(dept_names)] if dept_names else rng.choice(dept_list)
+        d = sim.later(d, 1, 3)
+        case.department, case.handed_over_on = dept, d
+        case.due_on = cal.add(d, limit)
+        sim.step(
+            case,
+            Step.HAND_OVER,
+            Status.IN_PROGRESS,
+            d,
+            department=dept.name,
+            department_id=dept.pk,
+            due_on=case.due_on.isoformat(),
+            working_days=limit,
+        )
+    else:
+        d = sim.later(d, 0, 2)
+        sim.step(case, Step.START, Status.IN_PROGRESS, d)
+    # How long it takes, in working days: most within the limit.
+    took = max(1, round(limit * rng.triangular(0.25, 1.3, 0.55)))
+    done = cal.add(d, took)
+    if case.department_id and took > limit * 0.8 and rng.random() < 0.6:
+        case.urge_count += 1
+        case.last_urged_on = cal.add(d, max(1, round(limit * 0.8)))
+        sim.step(
+            case,
+            Step.URGE,
+            case.status,
+            case.last_urged_on,
+            "电话催办",
+            urged=1,
+            department=case.department.name,
+        )
+    if late and rng.random() < 0.5 or done > LAST_DAY:
+        return  # still open at the end of the demo period
+    _resolve_and_follow_up(sim, case, done)
+
+
+def _resolve_and_follow_up(sim: _Sim, case: Case, done: datetime.date) -> None:
+    rng = sim.rng
+    case.resolution = rng.choice(RESOLUTIONS)
+    case.resolved_on = done
+    sim.step(
+        case, Step.RESOLVE, Status.RESOLVED, done, case.resolution, on_time=done <= case.due_on
+    )
+    if rng.random() > 0.9:
+        return  # not yet followed up
+    f = sim.later(done, 2, 8)
+    level = rng.choices(
+        [Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.UNSATISFIED], [75, 18, 7]
+    )[0]
+    score = {
+        Satisfaction.SATISFIED: rng.choice([5, 5, 4]),
+        Satisfaction.BASIC: rng.choice([4, 3]),
+        Satisfaction.UNSATISFIED: rng.choice([2, 1]),
+    }[level]
+    comment = rng.choice(UNSATISFIED) if level == Satisfaction.UNSATISFIED else ""
+    case.satisfaction, case.satisfaction_score, case.follow_up_comment = level, score, comment
+    case.followed_up_on = f
+    sim.step(case, Step.FOLLOW_UP, Status.FOLLOWED_UP, f, comment, satisfaction=level, score=score)
+    if level == Satisfaction.UNSATISFIED and rng.random() < 0.6:
+        r = sim.later(f, 0, 2)
+        case.reopen_count += 1
+        case.resolved_on = None
+        case.due_on = sim.cal.add(r, case.category.time_limit_days)
+        sim.step(
+            case,
+            Step.REOPEN,
+            Status.REOPENED,
+            r,
+            "企业不满意,重新协调",
+            reopened=1,
+            due_on=case.due_on.isoformat(),
+        )
+        d = sim.later(r, 1, 3)
+        sim.step(case, Step.START, Status.IN_PROGRESS, d)
+        done = sim.later(d, 2, case.category.time_limit_days)
+        if done > LAST_DAY:
+            return
+        case.resolution = "再次协调," + rng.choice(RESOLUTIONS)
+        case.resolved_on = done
+        sim.step(
+            case, Step.RESOLVE, Status.RESOLVED, done, case.resolution, on_time=done <= case.due_on
+        )
+        f = sim.later(done, 2, 6)
+        level = rng.choice([Satisfaction.SATISFIED, Satisfaction.BASIC])
+        score = 4 if level == Satisfaction.SATISFIED else 3
+        case.satisfaction, case.satisfaction_score, case.follow_up_comment = level, score, ""
+        case.followed_up_on = f
+        sim.step(case, Step.FOLLOW_UP, Status.FOLLOWED_UP, f, "", satisfaction=level, score=score)
+    if rng.random() < 0.8:
+        c = sim.later(f, 1, 5)
+        if c <= LAST_DAY:
+            case.closed_on = c
+            note = "企业表示理解,结案" if case.satisfaction == Satisfaction.UNSATISFIED else ""
+            sim.step(case, Step.CLOSE, Status.CLOSED, c, note)

@@ -1,0 +1,37 @@
+"""Which people belong to an organisation's subtree over a period: through their own
+membership, as an enterprise member's representative, or through their enterprise's
+membership. Used by the register's organisation filter and by the figures."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from chamber.members.models import Membership, Person
+from chamber.orgs.models import Organization
+
+
+def memberships_during(
+    org: Organization, start: datetime.date | None = None, end: datetime.date | None = None
+) -> QuerySet[Membership]:
+    """Memberships in `org`'s subtree that overlap [start, end] (any time when open)."""
+    qs = Membership.objects.filter(organization__path__startswith=org.path)
+    if end is not None:
+        qs = qs.filter(joined__lte=end)
+    if start is not None:
+        qs = qs.filter(Q(left__isnull=True) | Q(left__gt=start))
+    return qs
+
+
+def people_in(
+    org: Organization, start: datetime.date | None = None, end: datetime.date | None = None
+) -> QuerySet[Person]:
+    """People who were members of `org`'s subtree at some time in [start, end]. A member
+    who moved between two streets in the period is in both, and once in the district."""
+    ms = memberships_during(org, start, end)
+    return Person.objects.filter(
+        Exists(ms.filter(person=OuterRef("pk")))
+        | Exists(ms.filter(representative=OuterRef("pk")))
+        | Exists(ms.filter(enterprise=OuterRef("enterprise_id")))
+    )

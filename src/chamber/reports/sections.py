@@ -1,0 +1,152 @@
+"""Each part of the domain's figures for the annual report, as `(org, period) -> dict`,
+and the querysets behind each figure for the drill-down lists.
+
+The figures themselves live in each app's `figures` module; this module adapts them
+to a Period and, for drill-downs, states the records each figure counts. A test
+checks that every drill-down's row count equals its figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from chamber.activities import figures as activities
+from chamber.activities.choices import EventKind
+from chamber.casework import figures as casework
+from chamber.casework.choices import Status as CaseStatus
+from chamber.casework.models import Case, Visit
+from chamber.members.models import Enterprise, Person
+from chamber.orgs.models import Organization
+from chamber.politics import figures as politics
+from chamber.politics.models import PoliticalPost
+from chamber.politics.subtree import people_in
+
+from .period import Period
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def visits(org: Organization, p: Period) -> dict[str, Any]:
+    return casework.visit_figures(org, p.start, p.end)
+
+
+def cases(org: Organization, p: Period) -> dict[str, Any]:
+    return casework.case_figures(org, p.start, p.end)
+
+
+def political(org: Organization, p: Period) -> dict[str, Any]:
+    held = politics.posts_in_force(org, p.end)
+    return {
+        "posts_held": held["people"],
+        "posts_held_by_body": held["by_body"],
+        "posts_held_by_level": held["by_level"],
+        "elected": politics.elected(org, p.start, p.end),
+        "proposals": politics.proposal_figures(org, p.start, p.end),
+    }
+
+
+def events(org: Organization, p: Period) -> dict[str, Any]:
+    by_kind = activities.event_figures(org, p.start, p.end)
+    total = by_kind.pop("total")
+    return {"by_kind": by_kind, "total": total}
+
+
+def money(value) -> str:
+    """Decimal money as the report's string ("1234.50"): JSON has no exact decimals."""
+    return f"{value:.2f}"
+
+
+def charity(org: Organization, p: Period) -> dict[str, Any]:
+    d = activities.donation_figures(org, p.start, p.end)
+    return {
+        "amount": money(d["total"]),
+        "amount_cumulative": money(d["cumulative"]),
+        "money": money(d["money"]),
+        "goods": money(d["goods"]),
+        "donations": d["count"],
+        "donors": d["donors"],
+    }
+
+
+def honors(org: Organization, p: Period) -> list[dict[str, Any]]:
+    return activities.honor_figures(org, p.start, p.end)
+
+
+# --- the records behind figures -------------------------------------------------------------
+
+
+def visit_rows(org: Organization, p: Period) -> QuerySet:
+    return Visit.objects.filter(
+        organization__path__startswith=org.path, date__range=(p.start, p.end)
+    ).select_related("organization")
+
+
+def visited_enterprises(org: Organization, p: Period) -> QuerySet:
+    return Enterprise.objects.filter(
+        id__in=Visit.enterprises.through.objects.filter(
+            visit__in=visit_rows(org, p).values("id")
+        ).values("enterprise_id")
+    )
+
+
+def raised_cases(org: Organization, p: Period) -> QuerySet:
+    return (
+        Case.objects.filter(
+            organization__path__startswith=org.path, received_on__range=(p.start, p.end)
+        )
+        .exclude(status=CaseStatus.MERGED)
+        .select_related("organization", "enterprise")
+    )
+
+
+def resolved_cases(org: Organization, p: Period) -> QuerySet:
+    return Case.objects.filter(
+        organization__path__startswith=org.path, resolved_on__range=(p.start, p.end)
+    ).select_related("organization", "enterprise")
+
+
+def post_holders(org: Organization, p: Period) -> QuerySet:
+    people = people_in(org, p.end, p.end)
+    return Person.objects.filter(
+        id__in=PoliticalPost.objects.in_force(p.end).filter(person__in=people).values("person_id")
+    ).select_related("enterprise")
+
+
+def elected_to(body: str):
+    def rows(org: Organization, p: Period) -> QuerySet:
+        people = people_in(org, p.start, p.end)
+        return Person.objects.filter(
+            id__in=PoliticalPost.objects.filter(
+                start__gte=p.start, start__lte=p.end, body=body, person__in=people
+            ).values("person_id")
+        ).select_related("enterprise")
+
+    return rows
+
+
+def submitted_proposals(org: Organization, p: Period) -> QuerySet:
+    return politics.proposals_of(org, p.start, p.end).select_related("lead")
+
+
+def events_of_kind(kind: str):
+    def rows(org: Organization, p: Period) -> QuerySet:
+        return (
+            activities.events_in(org, p.start, p.end)
+            .filter(kind=kind)
+            .select_related("organization")
+        )
+
+    return rows
+
+
+def donations_in(org: Organization, p: Period) -> QuerySet:
+    return (
+        activities.donations_of(org)
+        .filter(date__range=(p.start, p.end))
+        .select_related("organization", "enterprise", "person")
+    )
+
+
+EVENT_KINDS = EventKind.values
