@@ -49,8 +49,13 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
     from playwright.sync_api import expect
+
+    # The live server's in-memory SQLite (shared cache) answers "table is locked" instead
+    # of waiting when two requests write at once; saving the session on every request
+    # (htmx polling beside a page load) made that a race. A file database waits.
+    settings.SESSION_SAVE_EVERY_REQUEST = False
 
     # CI shares two cores between the server thread, Chromium and the test: be patient.
     expect.set_options(timeout=20_000)
