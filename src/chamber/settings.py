@@ -194,6 +194,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Fields named role/status/level carry different choices in different apps: one
+    # enum name per choice class keeps the schema free of collisions.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgRoleEnum": "chamber.orgs.choices.Role",
+        "MembershipStatusEnum": "chamber.members.choices.Status",
+        "CaseStatusEnum": "chamber.casework.choices.Status",
+        "CouncilRoleEnum": "chamber.activities.choices.CouncilRole",
+        "EventStatusEnum": "chamber.activities.choices.EventStatus",
+        "RegistrationStatusEnum": "chamber.activities.choices.RegistrationStatus",
+        "HonorLevelEnum": "chamber.activities.choices.HonorLevel",
+        "PostRoleEnum": "chamber.politics.choices.PostRole",
+        "PostLevelEnum": "chamber.politics.choices.Level",
+        "ProposalStatusEnum": "chamber.politics.choices.Status",
+    },
 }
 
 

@@ -48,12 +48,15 @@ def figures(org: Organization, period: Period) -> dict[str, Any]:
     return {key: section(org, period) for key, section in SECTIONS}
 
 
-def annual_report(org: Organization, year: int, *, period: Period | None = None) -> dict[str, Any]:
-    period = period or Period.year(year)
+def annual_report(org: Organization, period: Period | int) -> dict[str, Any]:
+    """The account of `org`'s subtree for a period (a year given as an int, a quarter or
+    custom dates), with the same figures for each child in force during it."""
+    if isinstance(period, int):
+        period = Period.year(period)
     report: dict[str, Any] = {
         "org": org_summary(org),
-        "year": year,
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
+        "year": period.start.year,
+        "period": period.as_json(),
         **figures(org, period),
     }
     report["children"] = [

@@ -119,7 +119,7 @@ def build_xlsx(report: dict[str, Any]) -> Workbook:
         ws = wb.create_sheet(title)
         ws.append(
             [_bold(wb, ws, "组织")]
-            + [_bold(wb, ws, narrative.column_label(key, c)) for c in columns]
+            + [_bold(wb, ws, narrative.column_label(key, c, report)) for c in columns]
         )
         for name, flat in flat_rows:
             ws.append([name] + [flat.get(c) for c in columns])

@@ -6,6 +6,7 @@ the report dict (the same one the JSON and the workbook are written from).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -35,16 +36,21 @@ COLUMN_LABELS = {
     "charity.goods": "捐物折价(元)",
     "events.total.count": "活动场次",
     "events.total.attendance": "参加人次",
-    "members.total": "年末会员数",
+    "members.total": "{end}会员数",
     "members.joined": "新入会",
     "members.left": "退会",
-    "members.previous_total": "上年末会员数",
+    "members.previous_total": "{prev_end}会员数",
     "members.growth_rate": "增长率",
 }
 
 
-def column_label(section: str, column: str) -> str:
-    return COLUMN_LABELS.get(f"{section}.{column}", column)
+def column_label(section: str, column: str, report: dict[str, Any] | None = None) -> str:
+    """A workbook column's Chinese header, in the words of the report's period."""
+    label = COLUMN_LABELS.get(f"{section}.{column}", column)
+    if "{" in label:
+        w = terms(report) if report else {"end": "年末", "prev_end": "上年末"}
+        label = label.format(**w)
+    return label
 
 
 def pct(value: float | None) -> str:
@@ -70,13 +76,34 @@ class WorkReport:
     footer: str = ""
 
 
+def terms(report: dict[str, Any]) -> dict[str, str]:
+    """The words a sentence uses for the report's period: 全年/年末/上年末 for a year,
+    本季度/季末/上季末 for a quarter, 期内/期末/期初 for custom dates."""
+    from .period import Period
+
+    p = report["period"]
+    period = Period(datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"]))
+    words = {
+        "year": {"whole": "全年", "end": "年末", "prev_end": "上年末", "this": "本年度"},
+        "quarter": {"whole": "本季度", "end": "季末", "prev_end": "上季末", "this": "本季度"},
+        "custom": {"whole": "期内", "end": "期末", "prev_end": "期初", "this": "本期"},
+    }[period.kind]
+    end = period.end
+    return {
+        **words,
+        "label": period.label_zh(),
+        "end_date": f"{end.year}年{end.month}月{end.day}日",
+        "kind": period.kind,
+    }
+
+
 def _member_sentences(report: dict[str, Any]) -> list[str]:
+    w = terms(report)
     m = report["members"]
-    year = report["year"]
     out = [
-        f"截至{year}年12月31日，{report['org']['name']}共有会员{num(m['total'])}个，"
-        f"全年新发展会员{num(m['joined'])}个，退会{num(m['left'])}个，"
-        f"会员总数较上年末的{num(m['previous_total'])}个增长{pct(m['growth_rate'])}。"
+        f"截至{w['end_date']}，{report['org']['name']}共有会员{num(m['total'])}个，"
+        f"{w['whole']}新发展会员{num(m['joined'])}个，退会{num(m['left'])}个，"
+        f"会员总数较{w['prev_end']}的{num(m['previous_total'])}个增长{pct(m['growth_rate'])}。"
     ]
     children = [c for c in report.get("children", []) if c["members"]["previous_total"]]
     if children:
@@ -85,7 +112,7 @@ def _member_sentences(report: dict[str, Any]) -> list[str]:
         out.append(
             f"{len(report['children'])}个下属商会中，{len(over_ten)}个会员增长率达到10%以上，"
             f"其中{fastest['org']['name']}增长最快，达{pct(fastest['members']['growth_rate'])}"
-            f"（年末{num(fastest['members']['total'])}个会员）。"
+            f"（{w['end']}{num(fastest['members']['total'])}个会员）。"
         )
         new = [
             c
@@ -101,20 +128,21 @@ def _member_sentences(report: dict[str, Any]) -> list[str]:
 
 
 def _political_sentences(report: dict[str, Any]) -> list[str]:
+    w = terms(report)
     p = report["political"]
     pr = p["proposals"]
     out = [
-        f"积极引导非公有制经济人士参政议政。截至年末，共有{num(p['posts_held'])}名会员在各级人大、政协任职，"
+        f"积极引导非公有制经济人士参政议政。截至{w['end']}，共有{num(p['posts_held'])}名会员在各级人大、政协任职，"
         f"其中人大代表{num(p['posts_held_by_body'].get('npc', 0))}名、政协委员{num(p['posts_held_by_body'].get('cppcc', 0))}名。"
     ]
     if p["elected"].get("total"):
         out.append(
-            f"本年度新当选（含连任）人大代表{num(p['elected']['npc'])}名、政协委员{num(p['elected']['cppcc'])}名。"
+            f"{w['this']}新当选（含连任）人大代表{num(p['elected']['npc'])}名、政协委员{num(p['elected']['cppcc'])}名。"
         )
     if pr["submitted"]:
         grades = pr.get("grades", {})
         out.append(
-            f"会员中的人大代表、政协委员全年提交提案、议案和建议{num(pr['submitted'])}件，立案{num(pr['filed'])}件，"
+            f"会员中的人大代表、政协委员{w['whole']}提交提案、议案和建议{num(pr['submitted'])}件，立案{num(pr['filed'])}件，"
             f"已答复{num(pr['replied'])}件，答复率{pct(pr['reply_rate'])}；"
             f"其中已解决（A类）{num(grades.get('A', 0))}件、正在解决（B类）{num(grades.get('B', 0))}件，"
             f"提案人满意率{pct(pr['satisfaction_rate'])}。"
@@ -123,19 +151,20 @@ def _political_sentences(report: dict[str, Any]) -> list[str]:
 
 
 def _service_sentences(report: dict[str, Any]) -> list[str]:
+    w = terms(report)
     out = []
     v = report.get("visits")
     if v:
         expert = v.get("by_kind", {}).get("expert", {})
         out.append(
-            f"坚持开展企业大走访活动，全年共走访企业{num(v['count'])}家次、覆盖{num(v['enterprises'])}家企业"
+            f"坚持开展企业大走访活动，{w['whole']}共走访企业{num(v['count'])}家次、覆盖{num(v['enterprises'])}家企业"
             + (f"，其中专家团队走访{num(expert['count'])}次" if expert.get("count") else "")
             + "。"
         )
     c = report.get("cases")
     if c:
         out.append(
-            f"全年受理企业反映的困难和问题{num(c['raised'])}宗，协调解决{num(c['resolved'])}宗，"
+            f"{w['whole']}受理企业反映的困难和问题{num(c['raised'])}宗，协调解决{num(c['resolved'])}宗，"
             f"办结率{pct(c['resolution_rate'])}，按时办结率{pct(c['on_time_rate'])}"
             + (
                 f"，回访满意率{pct(c['satisfaction_rate'])}"
@@ -169,12 +198,13 @@ KIND_NAMES = {
 
 
 def _event_sentences(report: dict[str, Any]) -> list[str]:
+    w = terms(report)
     e = report["events"]
     k = e["by_kind"]
     out = []
     if e["total"]["count"]:
         out.append(
-            f"全年举办各类活动{num(e['total']['count'])}场，参加{num(e['total']['attendance'])}人次，"
+            f"{w['whole']}举办各类活动{num(e['total']['count'])}场，参加{num(e['total']['attendance'])}人次，"
             f"参与企业{num(e['total']['enterprises'])}家。"
         )
     parts = []
@@ -200,22 +230,24 @@ def _event_sentences(report: dict[str, Any]) -> list[str]:
 
 
 def _charity_sentences(report: dict[str, Any]) -> list[str]:
+    w = terms(report)
     c = report["charity"]
     out = []
     charity_events = report.get("events", {}).get("by_kind", {}).get("charity", {})
     if charity_events.get("count"):
         out.append(
-            f"大力鼓励会员投身公益事业，全年开展公益活动{num(charity_events['count'])}场，"
+            f"大力鼓励会员投身公益事业，{w['whole']}开展公益活动{num(charity_events['count'])}场，"
             f"{num(charity_events['attendance'])}人次参与。"
         )
     out.append(
-        f"全年会员捐款捐物合计{num(c['amount'])}元（其中捐款{num(c['money'])}元、捐物折价{num(c['goods'])}元），"
+        f"{w['whole']}会员捐款捐物合计{num(c['amount'])}元（其中捐款{num(c['money'])}元、捐物折价{num(c['goods'])}元），"
         f"共{num(c['donations'])}笔、{num(c['donors'])}个捐赠方；累计捐款捐物{num(c['amount_cumulative'])}元。"
     )
     return out
 
 
 def _honor_sentences(report: dict[str, Any]) -> list[str]:
+    w = terms(report)
     honors = report.get("honors") or []
     if not honors:
         return []
@@ -224,7 +256,7 @@ def _honor_sentences(report: dict[str, Any]) -> list[str]:
         + (h["title"] if "“" in h["title"] else f"“{h['title']}”")
         for h in honors
     )
-    return [f"本年度共获得各级荣誉{len(honors)}项：{items}。"]
+    return [f"{w['this']}共获得各级荣誉{len(honors)}项：{items}。"]
 
 
 # Each entry: (report key, heading, sentence builder), in the report's order.
@@ -257,6 +289,7 @@ def _get(d: dict[str, Any], path: tuple[str, ...]) -> Any:
 
 
 def highlights(report: dict[str, Any]) -> list[str]:
+    w = terms(report)
     """Which chamber led on what, then one line per chamber with its own figures."""
     children = report.get("children", [])
     out = []
@@ -275,7 +308,7 @@ def highlights(report: dict[str, Any]) -> list[str]:
         out.append(f"{name}{'，'.join(phrases)}。")
     for child in children:
         m = child["members"]
-        parts = [f"年末会员{num(m['total'])}个（增长{pct(m['growth_rate'])}）"]
+        parts = [f"{w['end']}会员{num(m['total'])}个（增长{pct(m['growth_rate'])}）"]
         if "visits" in child:
             parts.append(f"走访企业{num(child['visits']['count'])}家次")
         if "cases" in child:
@@ -285,13 +318,14 @@ def highlights(report: dict[str, Any]) -> list[str]:
 
 
 def work_report(report: dict[str, Any]) -> WorkReport:
+    w = terms(report)
     org = report["org"]["name"]
     year = report["year"]
     story = WorkReport(
-        title=f"{org}{year}年工作报告",
+        title=f"{org}{w['label']}工作报告",
         subtitle=f"（统计期间：{report['period']['start']}至{report['period']['end']}，数据由系统根据业务记录生成）",
         summary=[
-            f"{year}年，{org}围绕团结、服务、引导、教育的职能，"
+            f"{w['label']}，{org}围绕团结、服务、引导、教育的职能，"
             + "，".join(_summary_clauses(report))
             + "。"
         ],
@@ -308,14 +342,17 @@ def work_report(report: dict[str, Any]) -> WorkReport:
         (f"{NUMERALS[i]}、{heading}", paragraphs)
         for i, (heading, paragraphs) in enumerate(story.sections)
     ]
-    story.plans_heading = f"{NUMERALS[len(story.sections)]}、{year + 1}年工作计划"
-    story.footer = f"{org}\n{year + 1}年"
+    plans = f"{year + 1}年工作计划" if w["kind"] == "year" else "下一阶段工作计划"
+    story.plans_heading = f"{NUMERALS[len(story.sections)]}、{plans}"
+    story.footer = f"{org}\n{year + 1 if w['kind'] == 'year' else report['period']['end'][:4]}年"
     return story
 
 
 def _summary_clauses(report: dict[str, Any]) -> list[str]:
+    w = terms(report)
     m = report["members"]
-    clauses = [f"会员总数达到{num(m['total'])}个、同比增长{pct(m['growth_rate'])}"]
+    growth = "同比增长" if w["kind"] == "year" else f"较{w['prev_end']}增长"
+    clauses = [f"会员总数达到{num(m['total'])}个、{growth}{pct(m['growth_rate'])}"]
     if "visits" in report:
         clauses.append(f"走访企业{num(report['visits']['count'])}家次")
     if "cases" in report:

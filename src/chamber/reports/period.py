@@ -23,6 +23,43 @@ class Period:
         nxt = datetime.date(year + (q == 4), (3 * q) % 12 + 1, 1)
         return cls(start, nxt - datetime.timedelta(days=1))
 
+    @property
+    def kind(self) -> str:
+        """ "year", "quarter" or "custom", read off the dates."""
+        if self == Period.year(self.start.year):
+            return "year"
+        if (
+            self.start.day == 1
+            and self.start.month % 3 == 1
+            and self == Period.quarter(self.start.year, self.start.month // 3 + 1)
+        ):
+            return "quarter"
+        return "custom"
+
+    @property
+    def quarter_number(self) -> int | None:
+        return self.start.month // 3 + 1 if self.kind == "quarter" else None
+
+    def query(self) -> dict[str, str]:
+        """The URL parameters that name this period (see forms.PeriodForm)."""
+        if self.kind == "year":
+            return {"year": str(self.start.year)}
+        if self.kind == "quarter":
+            return {"year": str(self.start.year), "quarter": str(self.quarter_number)}
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def as_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "start": self.start.isoformat(), "end": self.end.isoformat()}
+
+    def label_zh(self) -> str:
+        """The period as a Chinese work report names it: 2016年, 2016年第一季度,
+        2016年3月1日至2016年6月30日."""
+        if self.kind == "year":
+            return f"{self.start.year}年"
+        if self.kind == "quarter":
+            return f"{self.start.year}年第{'一二三四'[self.quarter_number - 1]}季度"
+        return f"{_zh_date(self.start)}至{_zh_date(self.end)}"
+
     def previous_year(self) -> Period:
         return Period(
             self.start.replace(year=self.start.year - 1), self.end.replace(year=self.end.year - 1)
@@ -41,10 +78,12 @@ class Period:
         )
 
     def label(self) -> str:
-        if (
-            self.start.month == 1
-            and self.start.day == 1
-            and self.end == self.start.replace(month=12, day=31)
-        ):
+        if self.kind == "year":
             return str(self.start.year)
+        if self.kind == "quarter":
+            return f"{self.start.year} Q{self.quarter_number}"
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+
+def _zh_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

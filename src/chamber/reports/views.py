@@ -10,25 +10,34 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from chamber.orgs.selectors import top_organizations
 
 from . import charts, drilldown, exporters
 from .annual import annual_report
+from .forms import period_from
 from .period import Period
 from .selectors import report_org
 
 FIRST_YEAR = 2013
 
 
-def _year(request: HttpRequest) -> int:
-    default = timezone.localdate().year - 1
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        return default
-    return min(max(year, FIRST_YEAR), timezone.localdate().year)
+def _period(request: HttpRequest):
+    """The period in the query string (year, quarter or start/end), last year by default,
+    and the form that carries any error in it."""
+    return period_from(request.GET)
+
+
+def _context(org, period: Period, form) -> dict:
+    return {
+        "org": org,
+        "period": period,
+        "year": period.start.year,
+        "period_query": urlencode(period.query()),
+        "period_form": form,
+    }
 
 
 @login_required
@@ -42,14 +51,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     org = report_org(request.user, code)
-    year = _year(request)
-    report = annual_report(org, year)
+    period, form = _period(request)
+    report = annual_report(org, period)
     context = {
-        "org": org,
-        "year": year,
+        **_context(org, period, form),
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
         "report": report,
-        "charts": charts.dashboard_charts(org, year, report),
+        "charts": charts.dashboard_charts(org, period.end.year, report),
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -60,15 +68,14 @@ def records(request: HttpRequest, code: str, section: str, figure: str) -> HttpR
     drill = drilldown.get(section, figure)
     if drill is None:
         raise Http404
-    year = _year(request)
-    qs = drill.rows(org, Period.year(year)).order_by("id")
+    period, form = _period(request)
+    qs = drill.rows(org, period).order_by("id")
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/records.html",
         {
-            "org": org,
-            "year": year,
+            **_context(org, period, form),
             "drill": drill,
             "page": page,
             "section": section,
@@ -80,9 +87,10 @@ def records(request: HttpRequest, code: str, section: str, figure: str) -> HttpR
 @login_required
 def download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     org = report_org(request.user, code)
-    year = _year(request)
-    report = annual_report(org, year)
-    name = f"{slugify(org.code)}-{year}-annual-report"
+    period, _form = _period(request)
+    report = annual_report(org, period)
+    label = period.label().replace(" ", "-")
+    name = f"{slugify(org.code)}-{slugify(label)}-{'annual' if period.kind == 'year' else 'period'}-report"
     if fmt == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")

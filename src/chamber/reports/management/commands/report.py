@@ -6,25 +6,37 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from chamber.orgs.models import Organization
 from chamber.reports.annual import annual_report
+from chamber.reports.forms import PeriodForm
 
 
 class Command(BaseCommand):
-    help = "Write a report: `chamber report annual --org CODE --year YYYY --format json|docx|xlsx -o FILE`."
+    help = (
+        "Write a report: `chamber report annual --org CODE --year YYYY [--quarter Q] "
+        "--format json|docx|xlsx -o FILE`, or custom dates with --start/--end."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["annual"])
         parser.add_argument("--org", required=True, help="organisation code")
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", type=int, help="calendar year")
+        parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], help="a quarter of --year")
+        parser.add_argument("--start", help="first day of a custom period, YYYY-MM-DD")
+        parser.add_argument("--end", help="last day of a custom period, YYYY-MM-DD")
         parser.add_argument("--format", choices=["json", "docx", "xlsx"], default="json")
         parser.add_argument(
             "-o", "--output", required=True, help="file to write ('-' for stdout, json only)"
         )
 
-    def handle(self, *args, kind, org, year, format, output, **options):
+    def handle(self, *args, kind, org, format, output, **options):
         organization = Organization.objects.filter(code=org).first()
         if organization is None:
             raise CommandError(f"No organisation with code {org!r}.")
-        report = annual_report(organization, year)
+        given = {k: options[k] for k in ("year", "quarter", "start", "end") if options[k]}
+        form = PeriodForm(given, year_required=True)
+        if not form.is_valid():
+            problems = "; ".join(f"--{f}: {' '.join(e)}" for f, e in form.errors.items())
+            raise CommandError(problems)
+        report = annual_report(organization, form.period())
         if format == "json":
             text = json.dumps(report, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
             if output == "-":
