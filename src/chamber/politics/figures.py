@@ -20,14 +20,14 @@ import datetime
 from collections import Counter
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from chamber.orgs.models import Organization
 
 from .choices import AWAITING_REPLY, Body, Grade, Level, ProposalKind, Satisfaction, Status
 from .models import PoliticalPost, Proposal, Reply
-from .subtree import people_in
+from .subtree import in_subtree
 
 
 def _year(year: int) -> tuple[datetime.date, datetime.date]:
@@ -44,7 +44,7 @@ def posts_in_force(org: Organization, on: datetime.date) -> dict[str, Any]:
     in `people`, once in each level)."""
     rows = list(
         PoliticalPost.objects.in_force(on)
-        .filter(person__in=people_in(org, on, on))
+        .filter(in_subtree(org, on, on))
         .values_list("person_id", "body", "level")
     )
     people = {r[0] for r in rows}
@@ -71,7 +71,7 @@ def elected(org: Organization, start: datetime.date, end: datetime.date) -> dict
     or re-elected), by body, and by body and level."""
     rows = list(
         PoliticalPost.objects.filter(start__gte=start, start__lte=end)
-        .filter(person__in=people_in(org, start, end))
+        .filter(in_subtree(org, start, end))
         .values_list("person_id", "body", "level")
     )
     out: dict[str, Any] = {b: len({p for p, body, _ in rows if body == b}) for b in Body.values}
@@ -88,10 +88,11 @@ def elected(org: Organization, start: datetime.date, end: datetime.date) -> dict
 
 def proposals_of(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Proposal]:
     """Proposals submitted in [start, end] by a lead or co-submitter of the subtree."""
-    people = people_in(org, start, end)
-    co = Proposal.co_submitters.through.objects.filter(proposal=OuterRef("pk"), person__in=people)
+    co = Proposal.co_submitters.through.objects.filter(
+        in_subtree(org, start, end), proposal=OuterRef("pk")
+    )
     return Proposal.objects.filter(submitted_on__gte=start, submitted_on__lte=end).filter(
-        Q(lead__in=people) | Exists(co)
+        in_subtree(org, start, end, person="lead") | Exists(co)
     )
 
 

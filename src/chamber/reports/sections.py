@@ -21,7 +21,7 @@ from chamber.members.models import Enterprise, Person
 from chamber.orgs.models import Organization
 from chamber.politics import figures as politics
 from chamber.politics.models import PoliticalPost
-from chamber.politics.subtree import people_in
+from chamber.politics.subtree import in_subtree
 
 from .period import Period
 
@@ -108,18 +108,18 @@ def resolved_cases(org: Organization, p: Period) -> QuerySet:
 
 
 def post_holders(org: Organization, p: Period) -> QuerySet:
-    people = people_in(org, p.end, p.end)
     return Person.objects.filter(
-        id__in=PoliticalPost.objects.in_force(p.end).filter(person__in=people).values("person_id")
+        id__in=PoliticalPost.objects.in_force(p.end)
+        .filter(in_subtree(org, p.end, p.end))
+        .values("person_id")
     ).select_related("enterprise")
 
 
 def elected_to(body: str):
     def rows(org: Organization, p: Period) -> QuerySet:
-        people = people_in(org, p.start, p.end)
         return Person.objects.filter(
             id__in=PoliticalPost.objects.filter(
-                start__gte=p.start, start__lte=p.end, body=body, person__in=people
+                in_subtree(org, p.start, p.end), start__gte=p.start, start__lte=p.end, body=body
             ).values("person_id")
         ).select_related("enterprise")
 
