@@ -59,15 +59,16 @@ def event_figures(
     events = events_in(org, start, end)
     counts = dict(events.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
     checks = CheckIn.objects.filter(registration__event__in=events.values("pk")).order_by()
-    by_kind = checks.values("registration__event__kind")
-    attendance = dict(
-        by_kind.annotate(n=Sum("headcount")).values_list("registration__event__kind", "n")
-    )
-    enterprises = dict(
-        by_kind.filter(registration__enterprise__isnull=False)
-        .annotate(n=Count("registration__enterprise", distinct=True))
-        .values_list("registration__event__kind", "n")
-    )
+    with_ent = Q(registration__enterprise__isnull=False)
+    by_kind = {
+        row["registration__event__kind"]: row
+        for row in checks.values("registration__event__kind").annotate(
+            attendance=Sum("headcount"),
+            enterprises=Count("registration__enterprise", distinct=True, filter=with_ent),
+        )
+    }
+    attendance = {k: r["attendance"] for k, r in by_kind.items()}
+    enterprises = {k: r["enterprises"] for k, r in by_kind.items()}
     result = {
         kind: {
             "count": counts.get(kind, 0),

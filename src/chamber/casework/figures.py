@@ -30,10 +30,9 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from chamber.members.models import Membership
@@ -61,132 +60,152 @@ def _children(org: Organization, start: datetime.date, end: datetime.date) -> li
     )
 
 
-def _child_of(path: str, children: list[Organization]) -> Organization | None:
-    for child in children:
-        if path.startswith(child.path):
-            return child
-    return None
-
-
 # --- Visits ------------------------------------------------------------------------------
+#
+# Every figure is an aggregate in the database (COUNT, COUNT DISTINCT, conditional
+# counts): at district scale a year holds hundreds of thousands of visits and cases, and
+# the rows never travel to Python.
 
 
-def _visit_stats(visit_ids: Iterable[int], ents_by_visit: dict[int, set[int]]) -> dict[str, int]:
-    ids = list(visit_ids)
-    enterprises: set[int] = set()
-    for v in ids:
-        enterprises |= ents_by_visit.get(v, set())
-    return {"count": len(ids), "enterprises": len(enterprises)}
+def _subtree(org: Organization) -> Q:
+    return Q(organization__path__startswith=org.path)
 
 
-def _visit_rows(org: Organization, start: datetime.date, end: datetime.date):
-    rows = list(
-        Visit.objects.filter(
-            organization__path__startswith=org.path, date__range=(start, end)
-        ).values_list("id", "kind", "organization__path")
+def _visit_stats(where: Q, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """count (家次) and distinct enterprises (家) of the visits matching `where` in the
+    period, in all and by kind."""
+    visits = Visit.objects.filter(where, date__range=(start, end)).order_by()
+    counts = dict(visits.values_list("kind").annotate(n=Count("id")))
+    links = Visit.enterprises.through.objects.filter(visit__in=visits.values("id")).order_by()
+    by_kind = dict(
+        links.values_list("visit__kind").annotate(n=Count("enterprise_id", distinct=True))
     )
-    through = Visit.enterprises.through.objects.filter(
-        visit__organization__path__startswith=org.path, visit__date__range=(start, end)
-    ).values_list("visit_id", "enterprise_id")
-    ents: dict[int, set[int]] = defaultdict(set)
-    for visit_id, ent_id in through:
-        ents[visit_id].add(ent_id)
-    return rows, ents
+    distinct = links.aggregate(n=Count("enterprise_id", distinct=True))["n"]
+    return {
+        "count": sum(counts.values()),
+        "enterprises": distinct,
+        "by_kind": {
+            kind: {"count": counts.get(kind, 0), "enterprises": by_kind.get(kind, 0)}
+            for kind in VisitKind.values
+        },
+    }
 
 
 def visit_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """Visits in `org`'s subtree from `start` to `end`: count (家次), distinct enterprises
     (家), and the same by kind."""
-    rows, ents = _visit_rows(org, start, end)
-    result: dict[str, Any] = _visit_stats((r[0] for r in rows), ents)
-    result["by_kind"] = {
-        kind: _visit_stats((r[0] for r in rows if r[1] == kind), ents) for kind in VisitKind.values
-    }
-    return result
+    return _visit_stats(_subtree(org), start, end)
 
 
 # --- Cases -------------------------------------------------------------------------------
 
-CASE_FIELDS = (
-    "id",
-    "organization__path",
-    "category_id",
-    "department_id",
-    "status",
-    "received_on",
-    "due_on",
-    "resolved_on",
-    "followed_up_on",
-    "satisfaction",
-    "satisfaction_score",
-    "reopen_count",
-)
 
-
-def _case_rows(
-    org: Organization, start: datetime.date, end: datetime.date, today: datetime.date
-) -> list[dict[str, Any]]:
-    """Every case of the subtree that any figure for the period looks at, once."""
-    relevant = (
-        Q(received_on__range=(start, end))
-        | Q(resolved_on__range=(start, end))
-        | Q(followed_up_on__range=(start, end))
-        | Q(status__in=OPEN_STATUSES, due_on__lt=today)
-    )
-    return list(
-        Case.objects.filter(relevant, organization__path__startswith=org.path).values(*CASE_FIELDS)
-    )
-
-
-def _case_stats(
-    rows: list[dict[str, Any]], start: datetime.date, end: datetime.date, today: datetime.date
-) -> dict[str, Any]:
-    def within(day: datetime.date | None) -> bool:
-        return day is not None and start <= day <= end
-
-    raised = [r for r in rows if within(r["received_on"]) and r["status"] != Status.MERGED]
-    decidable = [r for r in raised if r["status"] != Status.REJECTED]
-    resolved = [r for r in rows if within(r["resolved_on"])]
-    timed = [r for r in resolved if r["due_on"] is not None]
-    ever_resolved = [
-        r
-        for r in decidable
-        if (r["resolved_on"] is not None and r["resolved_on"] <= end) or r["reopen_count"]
-    ]
-    followed = [r for r in rows if within(r["followed_up_on"]) and r["satisfaction"]]
-    scores = [r["satisfaction_score"] for r in followed if r["satisfaction_score"]]
-    days = sorted((r["resolved_on"] - r["received_on"]).days for r in resolved)
+def _case_aggregates(start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
+    """The counts behind every case figure, as conditional aggregates."""
+    raised = Q(received_on__range=(start, end)) & ~Q(status=Status.MERGED)
+    decidable = raised & ~Q(status=Status.REJECTED)
+    resolved = Q(resolved_on__range=(start, end))
+    timed = resolved & Q(due_on__isnull=False)
+    resolved_by_end = Q(resolved_on__isnull=False, resolved_on__lte=end)
+    ever_resolved = decidable & (resolved_by_end | Q(reopen_count__gt=0))
+    followed = Q(followed_up_on__range=(start, end)) & ~Q(satisfaction="")
+    scored = followed & Q(satisfaction_score__isnull=False)
     return {
-        "raised": len(raised),
-        "resolved": len(resolved),
-        "rejected": sum(r["status"] == Status.REJECTED for r in raised),
-        "resolution_rate": _rate(
-            sum(r["resolved_on"] is not None and r["resolved_on"] <= end for r in decidable),
-            len(decidable),
-        ),
-        "on_time_rate": _rate(sum(r["resolved_on"] <= r["due_on"] for r in timed), len(timed)),
-        "reopened_rate": _rate(
-            sum(bool(r["reopen_count"]) for r in ever_resolved), len(ever_resolved)
-        ),
-        "followed_up": len(followed),
-        "satisfaction_rate": _rate(
-            sum(r["satisfaction"] in SATISFIED_LEVELS for r in followed), len(followed)
-        ),
-        "satisfaction": round(statistics.fmean(scores), 2) if scores else None,
-        "median_days_to_resolve": statistics.median(days) if days else None,
-        "overdue_now": sum(
-            r["status"] in OPEN_STATUSES and r["due_on"] is not None and r["due_on"] < today
-            for r in rows
-        ),
+        "raised": Count("id", filter=raised),
+        "decidable": Count("id", filter=decidable),
+        "resolved": Count("id", filter=resolved),
+        "rejected": Count("id", filter=raised & Q(status=Status.REJECTED)),
+        "decided": Count("id", filter=decidable & resolved_by_end),
+        "timed": Count("id", filter=timed),
+        "on_time": Count("id", filter=timed & Q(resolved_on__lte=F("due_on"))),
+        "ever_resolved": Count("id", filter=ever_resolved),
+        "reopened": Count("id", filter=ever_resolved & Q(reopen_count__gt=0)),
+        "followed_up": Count("id", filter=followed),
+        "satisfied": Count("id", filter=followed & Q(satisfaction__in=SATISFIED_LEVELS)),
+        "scores": Count("id", filter=scored),
+        "score_sum": Sum("satisfaction_score", filter=scored),
+        "overdue_now": Count("id", filter=_overdue(today)),
     }
 
 
+def _overdue(today: datetime.date) -> Q:
+    return Q(status__in=OPEN_STATUSES, due_on__isnull=False, due_on__lt=today)
+
+
+def _relevant(start: datetime.date, end: datetime.date, today: datetime.date) -> Q:
+    """Cases that any figure for the period looks at."""
+    return (
+        Q(received_on__range=(start, end))
+        | Q(resolved_on__range=(start, end))
+        | Q(followed_up_on__range=(start, end))
+        | _overdue(today)
+    )
+
+
+def _shape(a: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "raised": a["raised"],
+        "resolved": a["resolved"],
+        "rejected": a["rejected"],
+        "resolution_rate": _rate(a["decided"], a["decidable"]),
+        "on_time_rate": _rate(a["on_time"], a["timed"]),
+        "reopened_rate": _rate(a["reopened"], a["ever_resolved"]),
+        "followed_up": a["followed_up"],
+        "satisfaction_rate": _rate(a["satisfied"], a["followed_up"]),
+        "satisfaction": round(a["score_sum"] / a["scores"], 2) if a["scores"] else None,
+    }
+
+
+def _median_days(cases: QuerySet[Case]) -> float | int | None:
+    """Median of the calendar days from receipt to resolution, from a histogram the
+    database counts (a few hundred distinct values, however many cases)."""
+    days = cases.annotate(
+        d=ExpressionWrapper(F("resolved_on") - F("received_on"), output_field=DurationField())
+    )
+    histogram = sorted(
+        (d.days, n) for d, n in days.values_list("d").annotate(n=Count("id")).order_by()
+    )
+    total = sum(n for _d, n in histogram)
+    if not total:
+        return None
+    wanted = sorted({(total - 1) // 2, total // 2})  # the middle one or two, 0-based
+    values, seen = [], 0
+    for d, n in histogram:
+        while wanted and wanted[0] < seen + n:
+            values.append(d)
+            wanted.pop(0)
+        seen += n
+    return statistics.median(values)
+
+
+def _case_stats(
+    where: Q, start: datetime.date, end: datetime.date, today: datetime.date
+) -> dict[str, Any]:
+    cases = Case.objects.filter(where).order_by()
+    agg = cases.filter(_relevant(start, end, today)).aggregate(
+        **_case_aggregates(start, end, today)
+    )
+    stats = _shape(agg)
+    stats["median_days_to_resolve"] = _median_days(cases.filter(resolved_on__range=(start, end)))
+    stats["overdue_now"] = agg["overdue_now"]
+    return stats
+
+
+def _case_stats_by(
+    where: Q, field: str, start: datetime.date, end: datetime.date, today: datetime.date
+) -> dict[Any, dict[str, Any]]:
+    """The case figures grouped by `field` (category or department), one query."""
+    rows = (
+        Case.objects.filter(where, _relevant(start, end, today))
+        .order_by()
+        .values(field)
+        .annotate(**_case_aggregates(start, end, today))
+    )
+    return {r[field]: {**_shape(r), "overdue_now": r["overdue_now"]} for r in rows}
+
+
 def _department_stats(
-    org: Organization,
-    start: datetime.date,
-    end: datetime.date,
-    rows: list[dict[str, Any]],
-    today: datetime.date,
+    where: Q, start: datetime.date, end: datetime.date, today: datetime.date
 ) -> list[dict[str, Any]]:
     """Per department: hand-overs and returns in the period (from the timeline), and the
     cases resolved in the period while with it."""
@@ -198,7 +217,7 @@ def _department_stats(
     handed: dict[int, int] = defaultdict(int)
     returned: dict[int, int] = defaultdict(int)
     events = CaseEvent.objects.filter(
-        case__organization__path__startswith=org.path,
+        case__in=Case.objects.filter(where).values("id"),
         step__in=[Step.HAND_OVER, Step.RETURN],
         at__gte=since,
         at__lt=until,
@@ -208,27 +227,22 @@ def _department_stats(
         if dept is None:
             continue
         (handed if step == Step.HAND_OVER else returned)[dept] += 1
-    by_dept: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        if r["department_id"] is not None:
-            by_dept[r["department_id"]].append(r)
+    by_dept = _case_stats_by(where & Q(department__isnull=False), "department", start, end, today)
     ids = set(handed) | set(returned) | set(by_dept)
     names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
-    result = []
-    for dept_id in sorted(ids, key=lambda i: names.get(i, "")):
-        stats = _case_stats(by_dept.get(dept_id, []), start, end, today)
-        result.append(
-            {
-                "id": dept_id,
-                "name": names.get(dept_id, ""),
-                "handed_over": handed.get(dept_id, 0),
-                "returned": returned.get(dept_id, 0),
-                "resolved": stats["resolved"],
-                "on_time_rate": stats["on_time_rate"],
-                "overdue_now": stats["overdue_now"],
-            }
-        )
-    return result
+    empty = {"resolved": 0, "on_time_rate": None, "overdue_now": 0}
+    return [
+        {
+            "id": dept_id,
+            "name": names.get(dept_id, ""),
+            "handed_over": handed.get(dept_id, 0),
+            "returned": returned.get(dept_id, 0),
+            "resolved": by_dept.get(dept_id, empty)["resolved"],
+            "on_time_rate": by_dept.get(dept_id, empty)["on_time_rate"],
+            "overdue_now": by_dept.get(dept_id, empty)["overdue_now"],
+        }
+        for dept_id in sorted(ids, key=lambda i: names.get(i, ""))
+    ]
 
 
 def case_figures(
@@ -240,34 +254,21 @@ def case_figures(
     """Cases in `org`'s subtree for the period, with breakdowns by category and by
     department (see the module docstring for the definitions)."""
     today = today or timezone.localdate()
-    return _case_figures(org, start, end, today, _case_rows(org, start, end, today))
-
-
-def _case_figures(
-    org: Organization,
-    start: datetime.date,
-    end: datetime.date,
-    today: datetime.date,
-    rows: list[dict[str, Any]],
-) -> dict[str, Any]:
-    result = _case_stats(rows, start, end, today)
-    by_cat: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        by_cat[r["category_id"]].append(r)
+    where = _subtree(org)
+    result = _case_stats(where, start, end, today)
+    by_cat = _case_stats_by(where, "category", start, end, today)
+    keep = ("raised", "resolved", "resolution_rate", "on_time_rate", "overdue_now")
+    empty = _shape(defaultdict(int)) | {"overdue_now": 0}
     result["by_category"] = [
         {
             "code": cat.code,
             "name": cat.name,
-            **{
-                k: v
-                for k, v in _case_stats(by_cat.get(cat.pk, []), start, end, today).items()
-                if k in ("raised", "resolved", "resolution_rate", "on_time_rate", "overdue_now")
-            },
+            **{k: v for k, v in by_cat.get(cat.pk, empty).items() if k in keep},
         }
         for cat in Category.objects.order_by("sort_order", "code")
         if cat.active or cat.pk in by_cat
     ]
-    result["by_department"] = _department_stats(org, start, end, rows, today)
+    result["by_department"] = _department_stats(where, start, end, today)
     return result
 
 
@@ -283,40 +284,28 @@ def figures(
     """All casework figures for `org`'s subtree and the period, and the same main figures
     for each direct child (and for records kept on `org` itself, as `own`)."""
     today = today or timezone.localdate()
-    visit_rows, ents = _visit_rows(org, start, end)
-    case_rows = _case_rows(org, start, end, today)
-    visits = _visit_stats((r[0] for r in visit_rows), ents)
-    visits["by_kind"] = {
-        kind: _visit_stats((r[0] for r in visit_rows if r[1] == kind), ents)
-        for kind in VisitKind.values
-    }
-    cases = _case_figures(org, start, end, today, case_rows)
     children = _children(org, start, end)
-    groups_v: dict[int | None, list[int]] = defaultdict(list)
-    for visit_id, _kind, path in visit_rows:
-        child = _child_of(path, children)
-        groups_v[child.pk if child else None].append(visit_id)
-    groups_c: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
-    for r in case_rows:
-        child = _child_of(r["organization__path"], children)
-        groups_c[child.pk if child else None].append(r)
+    # Records of the subtree that no child in force holds: the org's own, and those of
+    # children closed before the period.
+    own = _subtree(org)
+    for child in children:
+        own &= ~_subtree(child)
 
-    def part(key: int | None) -> dict[str, Any]:
-        return {
-            "visits": _visit_stats(groups_v.get(key, []), ents),
-            "cases": _case_stats(groups_c.get(key, []), start, end, today),
-        }
+    def part(where: Q) -> dict[str, Any]:
+        visits = _visit_stats(where, start, end)
+        visits.pop("by_kind")
+        return {"visits": visits, "cases": _case_stats(where, start, end, today)}
 
     return {
         "organization": org.code,
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "visits": visits,
-        "cases": cases,
+        "visits": visit_figures(org, start, end),
+        "cases": case_figures(org, start, end, today),
         "children": [
-            {"code": child.code, "name": child.name, **part(child.pk)} for child in children
+            {"code": child.code, "name": child.name, **part(_subtree(child))} for child in children
         ],
-        "own": part(None),
+        "own": part(own),
     }
 
 
