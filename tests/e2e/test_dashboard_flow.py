@@ -27,4 +27,12 @@ def test_leader_dashboard_drilldown_and_docx(page, world, tmp_path):
 
     text = "\n".join(p.text for p in Document(path).paragraphs)
     assert "2016年工作报告" in text and "共有会员2个" in text
+    # A quarter: the selector reloads the page for Q3, figures and links follow it.
+    page.select_option("#quarter", "3")
+    expect(page.locator("h1")).to_contain_text("2016 Q3")
+    expect(page.locator("#period-range")).to_contain_text("2016-07-01")
+    href = page.locator("[data-figure='members.total']").get_attribute("href")
+    assert "quarter=3" in href
+    page.set_viewport_size({"width": 375, "height": 800})
+    screenshot(page, "dashboard-quarter-phone")
     assert page.console_errors == []
