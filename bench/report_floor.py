@@ -622,7 +622,7 @@ def _charity(rows: list[tuple], out: dict[Key, dict]) -> None:
 def _honors(rows: list[tuple], out: dict[Key, dict]) -> None:
     for g, child, honors in rows:
         key = _key(g == 1, child)
-        if key is not False:
+        if key is not False and honors is not None:  # the () set of no rows: NULL
             out[key]["honors"] = honors
 
 
