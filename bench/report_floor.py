@@ -49,27 +49,29 @@ def _counts(column: str, values: list[str]) -> str:
     return f"jsonb_build_object({pairs})"
 
 
-# The subtree of the organisation, each mapped to its direct child in force (or NULL).
+# The subtree of the organisation, each mapped to its direct child in force (or NULL),
+# as read by ORGS_SQL and passed back as two arrays: the planner then knows its size
+# (a CTE over LIKE and starts_with is estimated at one row, which led it to run the
+# membership look-ups once per organisation).
 SUB = """
 sub AS (
-    SELECT s.id, k.id AS child
-    FROM orgs_organization s
-    LEFT JOIN orgs_organization k
-        ON k.id = ANY(%(kids)s::bigint[]) AND starts_with(s.path, k.path)
-    WHERE s.path LIKE %(like)s
+    SELECT * FROM unnest(%(sub_id)s::bigint[], %(sub_child)s::bigint[]) AS sub (id, child)
 )"""
 
+# The subtree, each organisation with the direct child in force during the period whose
+# subtree holds it; the root first, then the children in the report's order.
 ORGS_SQL = """
-SELECT o.id, o.code, o.name, o.name_en, o.kind, o.path
-FROM orgs_organization o
-WHERE o.code = %(code)s
-UNION ALL
-(SELECT k.id, k.code, k.name, k.name_en, k.kind, k.path
- FROM orgs_organization o JOIN orgs_organization k ON k.parent_id = o.id
- WHERE o.code = %(code)s
-   AND (k.founded IS NULL OR k.founded <= %(end)s)
-   AND (k.closed IS NULL OR k.closed > %(start)s)
- ORDER BY k.sort_order, k.code)
+WITH root AS (SELECT id, path FROM orgs_organization WHERE code = %(code)s),
+kids AS (
+    SELECT k.id, k.path
+    FROM orgs_organization k JOIN root ON k.parent_id = root.id
+    WHERE (k.founded IS NULL OR k.founded <= %(end)s) AND (k.closed IS NULL OR k.closed > %(start)s)
+)
+SELECT s.id, s.code, s.name, s.name_en, s.kind, kids.id AS child, s.id = root.id AS is_root
+FROM root
+JOIN orgs_organization s ON starts_with(s.path, root.path)
+LEFT JOIN kids ON starts_with(s.path, kids.path)
+ORDER BY s.id = root.id DESC, s.id = kids.id DESC, s.sort_order, s.code
 """
 
 # One row per member (enterprise, person, member organisation) and group, with flags;
@@ -81,19 +83,28 @@ ms AS (
     SELECT m.enterprise_id, m.person_id, m.member_org_id, s.child,
         m.joined <= %(end)s AND (m."left" IS NULL OR m."left" > %(end)s) AS now_in,
         m.joined <= %(before)s AND (m."left" IS NULL OR m."left" > %(before)s) AS before_in,
-        m.joined BETWEEN %(start)s AND %(end)s AND fs.id IS NULL AS joined_t,
+        m.joined BETWEEN %(start)s AND %(end)s AND m.from_group IS NULL AS joined_t,
         m.joined BETWEEN %(start)s AND %(end)s
-            AND fs.child IS DISTINCT FROM s.child AS joined_c,
-        m."left" BETWEEN %(start)s AND %(end)s AND ns.id IS NULL AS left_t,
+            AND m.from_group IS DISTINCT FROM s.child AS joined_c,
+        m."left" BETWEEN %(start)s AND %(end)s AND m.to_group IS NULL AS left_t,
         m."left" BETWEEN %(start)s AND %(end)s
-            AND ns.child IS DISTINCT FROM s.child AS left_c
-    FROM members_membership m
+            AND m.to_group IS DISTINCT FROM s.child AS left_c
+    FROM (
+        -- Where a move came from / went to: NULL outside the subtree, else the child
+        -- (0 for none). Looked up only for the few moves in the period, by index.
+        SELECT m.*,
+            CASE WHEN m.moved_from_id IS NOT NULL AND m.joined BETWEEN %(start)s AND %(end)s
+            THEN (SELECT coalesce(fs.child, 0)
+                  FROM members_membership f JOIN sub fs ON fs.id = f.organization_id
+                  WHERE f.id = m.moved_from_id) END AS from_group,
+            CASE WHEN m."left" BETWEEN %(start)s AND %(end)s
+            THEN (SELECT coalesce(ns.child, 0)
+                  FROM members_membership n JOIN sub ns ON ns.id = n.organization_id
+                  WHERE n.moved_from_id = m.id) END AS to_group  -- unique: one successor
+        FROM members_membership m
+        WHERE m.joined <= %(end)s OR m."left" BETWEEN %(start)s AND %(end)s
+    ) m
     JOIN sub s ON s.id = m.organization_id
-    LEFT JOIN members_membership f ON f.id = m.moved_from_id
-    LEFT JOIN sub fs ON fs.id = f.organization_id
-    LEFT JOIN members_membership n ON n.moved_from_id = m.id  -- unique: one successor
-    LEFT JOIN sub ns ON ns.id = n.organization_id
-    WHERE m.joined <= %(end)s OR m."left" BETWEEN %(start)s AND %(end)s
 ),
 per_member AS (
     SELECT GROUPING(child) AS g, child,
@@ -422,10 +433,6 @@ def _money(cents: int) -> str:
     return f"{(Decimal(cents) / 100).quantize(CENT):.2f}"
 
 
-def _like(path: str) -> str:
-    return path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _members(rows: list[tuple], out: dict[Key, dict]) -> None:
     for g, child, total, previous, joined, left in rows:
         key = _key(g == 1, child)
@@ -695,12 +702,13 @@ def floor_report(
     params: dict[str, Any] = {"code": org_code, "start": start, "end": end}
     with conn.cursor() as cur:
         orgs = cur.execute(ORGS_SQL, params).fetchall()
-        if not orgs or orgs[0][1] != org_code:
+        if not orgs:
             raise LookupError(f"no organisation {org_code!r}")
-        root, kids = orgs[0], orgs[1:]
+        root = orgs[0]
+        kids = [o for o in orgs if o[0] == o[5]]
         params |= {
-            "kids": [k[0] for k in kids],
-            "like": _like(root[5]),
+            "sub_id": [o[0] for o in orgs],
+            "sub_child": [o[5] for o in orgs],
             "before": start - datetime.timedelta(days=1),
             "today": today,
             "begin": datetime.datetime.combine(start, datetime.time.min, tzinfo=TZ),
