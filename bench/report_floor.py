@@ -79,32 +79,37 @@ ORDER BY s.id = root.id DESC, s.id = kids.id DESC, s.sort_order, s.code
 # departure of that group, so the flags differ for the total and for a child.
 MEMBERS_SQL = f"""
 WITH {SUB},
+-- Where the period's moves came from / went to: the group (0: the organisation's own
+-- records or a child not in force) when inside the subtree. Few rows, by index.
+moved_in AS (
+    SELECT m.id, coalesce(fs.child, 0) AS grp
+    FROM members_membership m
+    JOIN members_membership f ON f.id = m.moved_from_id
+    JOIN sub fs ON fs.id = f.organization_id
+    WHERE m.joined BETWEEN %(start)s AND %(end)s
+),
+moved_out AS (
+    SELECT m.id, coalesce(ns.child, 0) AS grp
+    FROM members_membership m
+    JOIN members_membership n ON n.moved_from_id = m.id  -- unique: one successor
+    JOIN sub ns ON ns.id = n.organization_id
+    WHERE m."left" BETWEEN %(start)s AND %(end)s
+),
 ms AS (
     SELECT m.enterprise_id, m.person_id, m.member_org_id, s.child,
         m.joined <= %(end)s AND (m."left" IS NULL OR m."left" > %(end)s) AS now_in,
         m.joined <= %(before)s AND (m."left" IS NULL OR m."left" > %(before)s) AS before_in,
-        m.joined BETWEEN %(start)s AND %(end)s AND m.from_group IS NULL AS joined_t,
+        m.joined BETWEEN %(start)s AND %(end)s AND mi.id IS NULL AS joined_t,
         m.joined BETWEEN %(start)s AND %(end)s
-            AND m.from_group IS DISTINCT FROM s.child AS joined_c,
-        m."left" BETWEEN %(start)s AND %(end)s AND m.to_group IS NULL AS left_t,
+            AND mi.grp IS DISTINCT FROM s.child AS joined_c,
+        m."left" BETWEEN %(start)s AND %(end)s AND mo.id IS NULL AS left_t,
         m."left" BETWEEN %(start)s AND %(end)s
-            AND m.to_group IS DISTINCT FROM s.child AS left_c
-    FROM (
-        -- Where a move came from / went to: NULL outside the subtree, else the child
-        -- (0 for none). Looked up only for the few moves in the period, by index.
-        SELECT m.*,
-            CASE WHEN m.moved_from_id IS NOT NULL AND m.joined BETWEEN %(start)s AND %(end)s
-            THEN (SELECT coalesce(fs.child, 0)
-                  FROM members_membership f JOIN sub fs ON fs.id = f.organization_id
-                  WHERE f.id = m.moved_from_id) END AS from_group,
-            CASE WHEN m."left" BETWEEN %(start)s AND %(end)s
-            THEN (SELECT coalesce(ns.child, 0)
-                  FROM members_membership n JOIN sub ns ON ns.id = n.organization_id
-                  WHERE n.moved_from_id = m.id) END AS to_group  -- unique: one successor
-        FROM members_membership m
-        WHERE m.joined <= %(end)s OR m."left" BETWEEN %(start)s AND %(end)s
-    ) m
+            AND mo.grp IS DISTINCT FROM s.child AS left_c
+    FROM members_membership m
     JOIN sub s ON s.id = m.organization_id
+    LEFT JOIN moved_in mi ON mi.id = m.id
+    LEFT JOIN moved_out mo ON mo.id = m.id
+    WHERE m.joined <= %(end)s OR m."left" BETWEEN %(start)s AND %(end)s
 ),
 per_member AS (
     SELECT GROUPING(child) AS g, child,
