@@ -91,7 +91,7 @@ def event_figures(
 
 def donations_of(org: Organization) -> QuerySet[Donation]:
     """Valid donations recorded anywhere in `org`'s subtree."""
-    return Donation.objects.valid().filter(organization__path__startswith=org.path).order_by()
+    return Donation.objects.valid().filter(organization_id__in=org.subtree_ids).order_by()
 
 
 def donation_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
@@ -126,7 +126,7 @@ def honor_figures(org: Organization, start: datetime.date, end: datetime.date) -
     """Honours recorded in `org`'s subtree for the years [start.year, end.year]."""
     rows = (
         Honor.objects.filter(
-            organization__path__startswith=org.path, year__gte=start.year, year__lte=end.year
+            organization_id__in=org.subtree_ids, year__gte=start.year, year__lte=end.year
         )
         .select_related("organization", "enterprise", "person")
         .order_by("year", level_rank(), "organization__path", "title", "id")

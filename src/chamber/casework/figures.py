@@ -68,7 +68,7 @@ def _children(org: Organization, start: datetime.date, end: datetime.date) -> li
 
 
 def _subtree(org: Organization) -> Q:
-    return Q(organization__path__startswith=org.path)
+    return Q(organization_id__in=org.subtree_ids)
 
 
 def _visit_stats(where: Q, start: datetime.date, end: datetime.date) -> dict[str, Any]:

@@ -16,7 +16,7 @@ def memberships_during(
     org: Organization, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> QuerySet[Membership]:
     """Memberships in `org`'s subtree that overlap [start, end] (any time when open)."""
-    qs = Membership.objects.filter(organization__path__startswith=org.path)
+    qs = Membership.objects.filter(organization_id__in=org.subtree_ids)
     if end is not None:
         qs = qs.filter(joined__lte=end)
     if start is not None:

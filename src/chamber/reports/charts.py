@@ -78,12 +78,12 @@ def visits_and_cases_by_month(org: Organization, year: int) -> dict[str, Any]:
     p = Period.year(year)
     visits = [0] * 12
     for day in Visit.objects.filter(
-        organization__path__startswith=org.path, date__range=(p.start, p.end)
+        organization_id__in=org.subtree_ids, date__range=(p.start, p.end)
     ).values_list("date", flat=True):
         visits[day.month - 1] += 1
     raised, resolved = [0] * 12, [0] * 12
     for received, done in (
-        Case.objects.filter(organization__path__startswith=org.path)
+        Case.objects.filter(organization_id__in=org.subtree_ids)
         .filter(
             models.Q(received_on__range=(p.start, p.end))
             | models.Q(resolved_on__range=(p.start, p.end))

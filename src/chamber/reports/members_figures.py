@@ -21,7 +21,7 @@ from .period import Period
 
 def subtree_ids(org: Organization) -> list[int]:
     """Every organisation below `org`, closed ones included (history counts)."""
-    return list(Organization.objects.filter(path__startswith=org.path).values_list("id", flat=True))
+    return org.subtree_ids
 
 
 def one_per_member(qs: QuerySet[Membership]) -> QuerySet[Membership]:

@@ -79,7 +79,7 @@ def honors(org: Organization, p: Period) -> list[dict[str, Any]]:
 
 def visit_rows(org: Organization, p: Period) -> QuerySet:
     return Visit.objects.filter(
-        organization__path__startswith=org.path, date__range=(p.start, p.end)
+        organization_id__in=org.subtree_ids, date__range=(p.start, p.end)
     ).select_related("organization")
 
 
@@ -94,7 +94,7 @@ def visited_enterprises(org: Organization, p: Period) -> QuerySet:
 def raised_cases(org: Organization, p: Period) -> QuerySet:
     return (
         Case.objects.filter(
-            organization__path__startswith=org.path, received_on__range=(p.start, p.end)
+            organization_id__in=org.subtree_ids, received_on__range=(p.start, p.end)
         )
         .exclude(status=CaseStatus.MERGED)
         .select_related("organization", "enterprise")
@@ -103,7 +103,7 @@ def raised_cases(org: Organization, p: Period) -> QuerySet:
 
 def resolved_cases(org: Organization, p: Period) -> QuerySet:
     return Case.objects.filter(
-        organization__path__startswith=org.path, resolved_on__range=(p.start, p.end)
+        organization_id__in=org.subtree_ids, resolved_on__range=(p.start, p.end)
     ).select_related("organization", "enterprise")
 
 

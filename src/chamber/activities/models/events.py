@@ -39,7 +39,11 @@ def new_registration_code() -> str:
 class EventQuerySet(ScopedQuerySet):
     def touching(self, org: Organization) -> EventQuerySet:
         """Events organised or co-organised anywhere in `org`'s subtree, each once."""
-        return self.filter(Event.subtree_condition(org.path))
+        ids = org.subtree_ids
+        return self.filter(
+            Q(organization_id__in=ids)
+            | Exists(EventCoOrganizer.objects.filter(event=OuterRef("pk"), organization_id__in=ids))
+        )
 
 
 class Event(models.Model):
