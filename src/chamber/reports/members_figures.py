@@ -38,12 +38,6 @@ def one_per_member(qs: QuerySet[Membership]) -> QuerySet[Membership]:
 MEMBER_KEY = Coalesce(F("enterprise_id") * 3, F("person_id") * 3 + 1, F("member_org_id") * 3 + 2)
 
 
-def count_members(qs: QuerySet[Membership]) -> int:
-    """How many members `qs` holds: what `one_per_member(qs).count()` says, counted
-    with one COUNT(DISTINCT) instead of a grouping joined back to the table."""
-    return qs.order_by().aggregate(n=Count(MEMBER_KEY, distinct=True))["n"]
-
-
 def _in(ids: list[int]) -> QuerySet[Membership]:
     return Membership.objects.filter(organization_id__in=ids)
 
