@@ -178,3 +178,18 @@ def test_event_co_organised_by_two_streets_counts_once_for_the_district(world):
     assert sum(c["count"] for c in children.values()) == 2  # the parent is not the sum
     rows = drilldown.get("events", "by_kind.training.count").rows(world.district, Period.year(2016))
     assert rows.count() == 1
+
+
+def test_grouped_child_figures_equal_each_child_asked_alone(split_world):
+    """The one-pass figures of all children are those each child gets on its own, moves
+    between two children included (a departure of one, a join of the other)."""
+    from chamber.reports.annual import GROUPED, SECTIONS, children_during
+
+    w = split_world
+    sections = dict(SECTIONS)
+    for period in (Period.year(2016), Period.year(2017), Period.quarter(2017, 1)):
+        children = list(children_during(w.district, period))
+        for key, grouped in GROUPED.items():
+            together = grouped(w.district, children, period)
+            alone = {c.pk: sections[key](c, period) for c in children}
+            assert together == alone, (key, period)

@@ -15,7 +15,7 @@ from django.db.models import Q
 from chamber.orgs.models import Organization
 
 from . import sections
-from .members_figures import member_figures
+from .members_figures import member_figures, member_figures_of_children
 from .period import Period
 
 Section = Callable[[Organization, Period], Any]
@@ -29,6 +29,14 @@ SECTIONS: list[tuple[str, Section]] = [
     ("charity", sections.charity),
     ("honors", sections.honors),
 ]
+
+
+# Sections that compute every child's figures in one grouped pass over the parent's
+# records: (org, children, period) -> {child pk: figures}. The others run per child.
+Grouped = Callable[[Organization, list[Organization], Period], dict[int, Any]]
+GROUPED: dict[str, Grouped] = {
+    "members": member_figures_of_children,
+}
 
 
 def children_during(org: Organization, period: Period):
@@ -59,8 +67,16 @@ def annual_report(org: Organization, period: Period | int) -> dict[str, Any]:
         "period": period.as_json(),
         **figures(org, period),
     }
+    children = list(children_during(org, period))
+    grouped = {key: fn(org, children, period) for key, fn in GROUPED.items()}
     report["children"] = [
-        {"org": org_summary(child), **figures(child, period)}
-        for child in children_during(org, period)
+        {
+            "org": org_summary(child),
+            **{
+                key: grouped[key][child.pk] if key in grouped else section(child, period)
+                for key, section in SECTIONS
+            },
+        }
+        for child in children
     ]
     return report

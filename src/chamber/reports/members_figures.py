@@ -12,8 +12,10 @@ import datetime
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 
 from chamber.members.models import Membership
+from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
 
 from .period import Period
@@ -87,6 +89,56 @@ QUERYSETS = {
 }
 
 
+def _shape(counts: dict) -> dict:
+    total, previous = counts["total"], counts["previous"]
+    return {
+        "total": total,
+        "joined": counts["joined"],
+        "left": counts["left"],
+        "previous_total": previous,
+        "growth_rate": round(total / previous - 1, 4) if previous else None,
+    }
+
+
+def member_figures_of_children(
+    org: Organization, children: list[Organization], period: Period
+) -> dict[int, dict]:
+    """`member_figures` of every child, from one grouped pass over `org`'s memberships.
+
+    A move counts as a join or a departure of a child unless it stays inside that same
+    child's subtree, which is what `member_figures(child)` says too."""
+    if not children:
+        return {}
+    before = period.start - datetime.timedelta(days=1)
+    child = child_of(children)
+    came_from_same_child = Exact(child_of(children, "moved_from__organization_id"), child)
+    moved_on_within = Exists(
+        Membership.objects.filter(moved_from=OuterRef("pk")).filter(
+            Exact(child_of(children), child_of(children, OuterRef("organization_id")))
+        )
+    )
+    joined = Q(joined__range=(period.start, period.end)) & ~Q(
+        Q(moved_from__isnull=False) & Q(came_from_same_child)
+    )
+    left = Q(left__range=(period.start, period.end)) & ~Q(moved_on_within)
+    rows = (
+        _in(subtree_ids(org))
+        .order_by()
+        .annotate(child=child)
+        .filter(child__isnull=False)
+        .values("child")
+        .annotate(
+            total=Count(MEMBER_KEY, distinct=True, filter=_active_q(period.end)),
+            previous=Count(MEMBER_KEY, distinct=True, filter=_active_q(before)),
+            joined=Count(MEMBER_KEY, distinct=True, filter=joined),
+            left=Count(MEMBER_KEY, distinct=True, filter=left),
+        )
+    )
+    zero = {"total": 0, "previous": 0, "joined": 0, "left": 0}
+    found = {row["child"]: row for row in rows}
+    return {c.pk: _shape(found.get(c.pk, zero)) for c in children}
+
+
 def member_figures(org: Organization, period: Period) -> dict:
     ids = subtree_ids(org)
     before = period.start - datetime.timedelta(days=1)
@@ -102,11 +154,4 @@ def member_figures(org: Organization, period: Period) -> dict:
             left=Count(MEMBER_KEY, distinct=True, filter=_left_q(ids, period)),
         )
     )
-    total, previous = counts["total"], counts["previous"]
-    return {
-        "total": total,
-        "joined": counts["joined"],
-        "left": counts["left"],
-        "previous_total": previous,
-        "growth_rate": round(total / previous - 1, 4) if previous else None,
-    }
+    return _shape(counts)
