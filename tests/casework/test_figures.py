@@ -93,6 +93,11 @@ def test_visits_count_and_distinct_enterprises_once(world, cw):
     assert by_code["d.fuyong"]["visits"] == {"count": 1, "enterprises": 1}
     assert d["own"]["visits"] == {"count": 1, "enterprises": 1}
     street = figures.visit_figures(world.xixiang, *Y2016)
+    together = figures.visit_figures_of_children(
+        world.district, [world.xixiang, world.fuyong], *Y2016
+    )
+    assert together[world.xixiang.pk] == street
+    assert together[world.fuyong.pk] == figures.visit_figures(world.fuyong, *Y2016)
     assert street["count"] == 2 and street["enterprises"] == 2
     assert street["by_kind"][VisitKind.ROUTINE]["count"] == 2
 
@@ -168,6 +173,11 @@ def test_case_figures(world, cw):
     f = figures.case_figures(world.fuyong, *Y2016, today=today)
     assert x["raised"] + f["raised"] == c["raised"]
     assert x["resolved"] == 3 and f["resolved"] == 1
+    # All children in one grouped pass: what each child gets asked alone.
+    children = [world.xixiang, world.fuyong]
+    together = figures.case_figures_of_children(world.district, children, *Y2016, today=today)
+    assert together == {world.xixiang.pk: x, world.fuyong.pk: f}
+    assert together[world.xixiang.pk]["by_department"][0]["handed_over"] == 1
 
 
 def test_reopened_rate(world, cw):

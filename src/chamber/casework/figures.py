@@ -32,10 +32,22 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DurationField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 
 from chamber.members.models import Membership
+from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
 
 from .choices import OPEN_STATUSES, SATISFIED_LEVELS, Status, Step, VisitKind
@@ -97,6 +109,48 @@ def visit_figures(org: Organization, start: datetime.date, end: datetime.date) -
     return _visit_stats(_subtree(org), start, end)
 
 
+def visit_figures_of_children(
+    org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
+) -> dict[int, dict[str, Any]]:
+    """`visit_figures` of every child, from grouped passes over `org`'s visits."""
+    child = child_of(children)
+    visits = (
+        Visit.objects.filter(_subtree(org), date__range=(start, end))
+        .order_by()
+        .annotate(child=child)
+        .filter(child__isnull=False)
+    )
+    counts = visits.values_list("child", "kind").annotate(n=Count("id"))
+    links = (
+        Visit.enterprises.through.objects.filter(
+            visit__organization_id__in=org.subtree_ids, visit__date__range=(start, end)
+        )
+        .order_by()
+        .annotate(child=child_of(children, "visit__organization_id"))
+        .filter(child__isnull=False)
+    )
+    by_kind = links.values_list("child", "visit__kind").annotate(
+        n=Count("enterprise_id", distinct=True)
+    )
+    distinct = dict(links.values_list("child").annotate(n=Count("enterprise_id", distinct=True)))
+    out = {
+        c.pk: {
+            "count": 0,
+            "enterprises": distinct.get(c.pk, 0),
+            "by_kind": {k: {"count": 0, "enterprises": 0} for k in VisitKind.values},
+        }
+        for c in children
+    }
+    for pk, kind, n in counts:
+        out[pk]["count"] += n
+        if kind in out[pk]["by_kind"]:
+            out[pk]["by_kind"][kind]["count"] = n
+    for pk, kind, n in by_kind:
+        if kind in out[pk]["by_kind"]:
+            out[pk]["by_kind"][kind]["enterprises"] = n
+    return out
+
+
 # --- Cases -------------------------------------------------------------------------------
 
 
@@ -156,15 +210,16 @@ def _shape(a: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _median_days(cases: QuerySet[Case]) -> float | int | None:
-    """Median of the calendar days from receipt to resolution, from a histogram the
-    database counts (a few hundred distinct values, however many cases)."""
-    days = cases.annotate(
-        d=ExpressionWrapper(F("resolved_on") - F("received_on"), output_field=DurationField())
-    )
-    histogram = sorted(
-        (d.days, n) for d, n in days.values_list("d").annotate(n=Count("id")).order_by()
-    )
+def _grouped(qs: QuerySet, group: Expression | None, *fields: str) -> QuerySet:
+    """`qs` with the grouping key `g` (None when not grouped) ahead of `fields`."""
+    if group is None:
+        return qs.annotate(g=Value(None, output_field=BigIntegerField())).values("g", *fields)
+    return qs.annotate(g=group).filter(g__isnull=False).values("g", *fields)
+
+
+def _median(histogram: list[tuple[int, int]]) -> float | int | None:
+    """The median of values given as (value, how many) pairs, as statistics.median."""
+    histogram = sorted(histogram)
     total = sum(n for _d, n in histogram)
     if not total:
         return None
@@ -178,71 +233,128 @@ def _median_days(cases: QuerySet[Case]) -> float | int | None:
     return statistics.median(values)
 
 
-def _case_stats(
-    where: Q, start: datetime.date, end: datetime.date, today: datetime.date
-) -> dict[str, Any]:
-    cases = Case.objects.filter(where).order_by()
-    agg = cases.filter(_relevant(start, end, today)).aggregate(
-        **_case_aggregates(start, end, today)
-    )
-    stats = _shape(agg)
-    stats["median_days_to_resolve"] = _median_days(cases.filter(resolved_on__range=(start, end)))
-    stats["overdue_now"] = agg["overdue_now"]
-    return stats
-
-
-def _case_stats_by(
-    where: Q, field: str, start: datetime.date, end: datetime.date, today: datetime.date
+def _case_figures(
+    where: Q,
+    children: list[Organization] | None,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
 ) -> dict[Any, dict[str, Any]]:
-    """The case figures grouped by `field` (category or department), one query."""
-    rows = (
-        Case.objects.filter(where, _relevant(start, end, today))
-        .order_by()
-        .values(field)
-        .annotate(**_case_aggregates(start, end, today))
-    )
-    return {r[field]: {**_shape(r), "overdue_now": r["overdue_now"]} for r in rows}
-
-
-def _department_stats(
-    where: Q, start: datetime.date, end: datetime.date, today: datetime.date
-) -> list[dict[str, Any]]:
-    """Per department: hand-overs and returns in the period (from the timeline), and the
-    cases resolved in the period while with it."""
+    """The case figures of the cases matching `where`, per child (grouped by the child
+    holding the case), or under the key None when `children` is None: five queries,
+    whatever the number of children."""
+    group = child_of(children) if children is not None else None
+    cases = Case.objects.filter(where).order_by()
+    relevant = cases.filter(_relevant(start, end, today))
+    aggregates = _case_aggregates(start, end, today)
+    out: dict[Any, dict[str, Any]] = defaultdict(_empty_case_figures)
+    for row in _grouped(relevant, group).annotate(**aggregates):
+        out[row["g"]].update(_shape(row), overdue_now=row["overdue_now"])
+    # Median days from receipt to resolution, from a histogram the database counts (a few
+    # hundred distinct values, however many cases).
+    days = ExpressionWrapper(F("resolved_on") - F("received_on"), output_field=DurationField())
+    histograms: dict[Any, list[tuple[int, int]]] = defaultdict(list)
+    resolved = cases.filter(resolved_on__range=(start, end)).annotate(d=days)
+    for row in _grouped(resolved, group, "d").annotate(n=Count("id")):
+        histograms[row["g"]].append((row["d"].days, row["n"]))
+    for key, histogram in histograms.items():
+        out[key]["median_days_to_resolve"] = _median(histogram)
+    # By category.
+    keep = ("raised", "resolved", "resolution_rate", "on_time_rate", "overdue_now")
+    by_cat: dict[Any, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for row in _grouped(relevant, group, "category").annotate(**aggregates):
+        shaped = _shape(row) | {"overdue_now": row["overdue_now"]}
+        by_cat[row["g"]][row["category"]] = {k: shaped[k] for k in keep}
+    categories = list(Category.objects.order_by("sort_order", "code"))
+    empty = {k: v for k, v in _empty_case_figures().items() if k in keep}
+    # By department: cases resolved in the period while with it, and hand-overs and
+    # returns in the period, from the timeline.
+    by_dept: dict[Any, dict[int, dict[str, Any]]] = defaultdict(dict)
+    for row in _grouped(relevant.filter(department__isnull=False), group, "department").annotate(
+        **aggregates
+    ):
+        shaped = _shape(row) | {"overdue_now": row["overdue_now"]}
+        by_dept[row["g"]][row["department"]] = shaped
     tz = timezone.get_current_timezone()
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     until = datetime.datetime.combine(
         end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
     )
-    handed: dict[int, int] = defaultdict(int)
-    returned: dict[int, int] = defaultdict(int)
-    events = CaseEvent.objects.filter(
-        case__in=Case.objects.filter(where).values("id"),
+    steps = CaseEvent.objects.filter(
+        case__in=cases.values("id"),
         step__in=[Step.HAND_OVER, Step.RETURN],
         at__gte=since,
         at__lt=until,
-    ).values_list("step", "data")
-    for step, data in events:
+    ).order_by()
+    step_group = child_of(children, "case__organization_id") if children is not None else None
+    moves: dict[Any, dict[str, dict[int, int]]] = defaultdict(
+        lambda: {"handed": defaultdict(int), "returned": defaultdict(int)}
+    )
+    for key, step, data in _grouped(steps, step_group, "step", "data").values_list(
+        "g", "step", "data"
+    ):
         dept = (data or {}).get("department_id")
-        if dept is None:
-            continue
-        (handed if step == Step.HAND_OVER else returned)[dept] += 1
-    by_dept = _case_stats_by(where & Q(department__isnull=False), "department", start, end, today)
-    ids = set(handed) | set(returned) | set(by_dept)
-    names = dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
-    empty = {"resolved": 0, "on_time_rate": None, "overdue_now": 0}
-    return [
-        {
-            "id": dept_id,
-            "name": names.get(dept_id, ""),
-            "handed_over": handed.get(dept_id, 0),
-            "returned": returned.get(dept_id, 0),
-            "resolved": by_dept.get(dept_id, empty)["resolved"],
-            "on_time_rate": by_dept.get(dept_id, empty)["on_time_rate"],
-            "overdue_now": by_dept.get(dept_id, empty)["overdue_now"],
-        }
-        for dept_id in sorted(ids, key=lambda i: names.get(i, ""))
-    ]
+        if dept is not None:
+            moves[key]["handed" if step == Step.HAND_OVER else "returned"][dept] += 1
+    dept_ids = {d for per in by_dept.values() for d in per}
+    dept_ids |= {d for m in moves.values() for kind in m.values() for d in kind}
+    names = dict(Department.objects.filter(pk__in=dept_ids).values_list("pk", "name"))
+    none = {"resolved": 0, "on_time_rate": None, "overdue_now": 0}
+    keys = [None] if children is None else [c.pk for c in children]
+    for key in keys:
+        figures = out[key]
+        figures["by_category"] = [
+            {"code": cat.code, "name": cat.name, **by_cat[key].get(cat.pk, empty)}
+            for cat in categories
+            if cat.active or cat.pk in by_cat[key]
+        ]
+        handed, returned = moves[key]["handed"], moves[key]["returned"]
+        ids = set(handed) | set(returned) | set(by_dept[key])
+        figures["by_department"] = [
+            {
+                "id": dept_id,
+                "name": names.get(dept_id, ""),
+                "handed_over": handed.get(dept_id, 0),
+                "returned": returned.get(dept_id, 0),
+                "resolved": by_dept[key].get(dept_id, none)["resolved"],
+                "on_time_rate": by_dept[key].get(dept_id, none)["on_time_rate"],
+                "overdue_now": by_dept[key].get(dept_id, none)["overdue_now"],
+            }
+            for dept_id in sorted(ids, key=lambda i: names.get(i, ""))
+        ]
+    return {key: out[key] for key in keys}
+
+
+def _empty_case_figures() -> dict[str, Any]:
+    zero = dict.fromkeys(
+        (
+            "raised",
+            "decidable",
+            "resolved",
+            "rejected",
+            "decided",
+            "timed",
+            "on_time",
+            "ever_resolved",
+            "reopened",
+            "followed_up",
+            "satisfied",
+            "scores",
+            "score_sum",
+        ),
+        0,
+    )
+    return _shape(zero) | {"median_days_to_resolve": None, "overdue_now": 0}
+
+
+def _case_stats(
+    where: Q, start: datetime.date, end: datetime.date, today: datetime.date
+) -> dict[str, Any]:
+    """The main case figures (without the breakdowns) of the cases matching `where`."""
+    figures = _case_figures(where, None, start, end, today)[None]
+    figures.pop("by_category", None)
+    figures.pop("by_department", None)
+    return figures
 
 
 def case_figures(
@@ -254,22 +366,21 @@ def case_figures(
     """Cases in `org`'s subtree for the period, with breakdowns by category and by
     department (see the module docstring for the definitions)."""
     today = today or timezone.localdate()
-    where = _subtree(org)
-    result = _case_stats(where, start, end, today)
-    by_cat = _case_stats_by(where, "category", start, end, today)
-    keep = ("raised", "resolved", "resolution_rate", "on_time_rate", "overdue_now")
-    empty = _shape(defaultdict(int)) | {"overdue_now": 0}
-    result["by_category"] = [
-        {
-            "code": cat.code,
-            "name": cat.name,
-            **{k: v for k, v in by_cat.get(cat.pk, empty).items() if k in keep},
-        }
-        for cat in Category.objects.order_by("sort_order", "code")
-        if cat.active or cat.pk in by_cat
-    ]
-    result["by_department"] = _department_stats(where, start, end, today)
-    return result
+    return _case_figures(_subtree(org), None, start, end, today)[None]
+
+
+def case_figures_of_children(
+    org: Organization,
+    children: list[Organization],
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date | None = None,
+) -> dict[int, dict[str, Any]]:
+    """`case_figures` of every child, from grouped passes over `org`'s cases."""
+    today = today or timezone.localdate()
+    if not children:
+        return {}
+    return _case_figures(_subtree(org), children, start, end, today)
 
 
 # --- Both, with the children ---------------------------------------------------------------

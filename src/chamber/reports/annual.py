@@ -36,6 +36,8 @@ SECTIONS: list[tuple[str, Section]] = [
 Grouped = Callable[[Organization, list[Organization], Period], dict[int, Any]]
 GROUPED: dict[str, Grouped] = {
     "members": member_figures_of_children,
+    "visits": sections.visits_of_children,
+    "cases": sections.cases_of_children,
 }
 
 

@@ -36,6 +36,18 @@ def cases(org: Organization, p: Period) -> dict[str, Any]:
     return casework.case_figures(org, p.start, p.end)
 
 
+def visits_of_children(
+    org: Organization, children: list[Organization], p: Period
+) -> dict[int, dict[str, Any]]:
+    return casework.visit_figures_of_children(org, children, p.start, p.end)
+
+
+def cases_of_children(
+    org: Organization, children: list[Organization], p: Period
+) -> dict[int, dict[str, Any]]:
+    return casework.case_figures_of_children(org, children, p.start, p.end)
+
+
 def political(org: Organization, p: Period) -> dict[str, Any]:
     held = politics.posts_in_force(org, p.end)
     return {
