@@ -190,6 +190,7 @@ def test_grouped_child_figures_equal_each_child_asked_alone(split_world):
     for period in (Period.year(2016), Period.year(2017), Period.quarter(2017, 1)):
         children = list(children_during(w.district, period))
         for key, grouped in GROUPED.items():
-            together = grouped(w.district, children, period)
+            total, together = grouped(w.district, children, period)
             alone = {c.pk: sections[key](c, period) for c in children}
             assert together == alone, (key, period)
+            assert total == sections[key](w.district, period), (key, period)

@@ -175,8 +175,10 @@ def test_case_figures(world, cw):
     assert x["resolved"] == 3 and f["resolved"] == 1
     # All children in one grouped pass: what each child gets asked alone.
     children = [world.xixiang, world.fuyong]
-    together = figures.case_figures_of_children(world.district, children, *Y2016, today=today)
-    assert together == {world.xixiang.pk: x, world.fuyong.pk: f}
+    total, together = figures.case_figures_with_children(
+        world.district, children, *Y2016, today=today
+    )
+    assert together == {world.xixiang.pk: x, world.fuyong.pk: f} and total == c
     assert together[world.xixiang.pk]["by_department"][0]["handed_over"] == 1
 
 

@@ -182,6 +182,24 @@ def _case_aggregates(start: datetime.date, end: datetime.date, today: datetime.d
     }
 
 
+COUNTS = (
+    "raised",
+    "decidable",
+    "resolved",
+    "rejected",
+    "decided",
+    "timed",
+    "on_time",
+    "ever_resolved",
+    "reopened",
+    "followed_up",
+    "satisfied",
+    "scores",
+    "score_sum",
+    "overdue_now",
+)
+
+
 def _overdue(today: datetime.date) -> Q:
     return Q(status__in=OPEN_STATUSES, due_on__isnull=False, due_on__lt=today)
 
@@ -214,7 +232,7 @@ def _grouped(qs: QuerySet, group: Expression | None, *fields: str) -> QuerySet:
     """`qs` with the grouping key `g` (None when not grouped) ahead of `fields`."""
     if group is None:
         return qs.annotate(g=Value(None, output_field=BigIntegerField())).values("g", *fields)
-    return qs.annotate(g=group).filter(g__isnull=False).values("g", *fields)
+    return qs.annotate(g=group).values("g", *fields)
 
 
 def _median(histogram: list[tuple[int, int]]) -> float | int | None:
@@ -233,6 +251,14 @@ def _median(histogram: list[tuple[int, int]]) -> float | int | None:
     return statistics.median(values)
 
 
+TOTAL = "total"  # the key of the whole subtree among the children's pks
+
+
+def _add(into: dict[str, int], row: dict[str, Any]) -> None:
+    for key in COUNTS:
+        into[key] = into.get(key, 0) + (row[key] or 0)
+
+
 def _case_figures(
     where: Q,
     children: list[Organization] | None,
@@ -240,41 +266,44 @@ def _case_figures(
     end: datetime.date,
     today: datetime.date,
 ) -> dict[Any, dict[str, Any]]:
-    """The case figures of the cases matching `where`, per child (grouped by the child
-    holding the case), or under the key None when `children` is None: five queries,
-    whatever the number of children."""
+    """The case figures of the cases matching `where` under the key TOTAL and, given the
+    children, per child: five grouped queries whatever the number of children.
+
+    Every case figure is made of counts (a median of a histogram of counts), so the
+    figures of the whole are the sums of the parts: the rows are grouped by the child
+    holding them (None for the parent's own), and the total adds all the groups up."""
     group = child_of(children) if children is not None else None
+    keys = [TOTAL] + ([c.pk for c in children] if children is not None else [])
     cases = Case.objects.filter(where).order_by()
     relevant = cases.filter(_relevant(start, end, today))
     aggregates = _case_aggregates(start, end, today)
-    out: dict[Any, dict[str, Any]] = defaultdict(_empty_case_figures)
+
+    def into(row: dict[str, Any]) -> list[Any]:
+        return [TOTAL] if row["g"] is None else [TOTAL, row["g"]]
+
+    raw: dict[Any, dict[str, int]] = defaultdict(dict)
     for row in _grouped(relevant, group).annotate(**aggregates):
-        out[row["g"]].update(_shape(row), overdue_now=row["overdue_now"])
+        for key in into(row):
+            _add(raw[key], row)
     # Median days from receipt to resolution, from a histogram the database counts (a few
     # hundred distinct values, however many cases).
     days = ExpressionWrapper(F("resolved_on") - F("received_on"), output_field=DurationField())
     histograms: dict[Any, list[tuple[int, int]]] = defaultdict(list)
     resolved = cases.filter(resolved_on__range=(start, end)).annotate(d=days)
     for row in _grouped(resolved, group, "d").annotate(n=Count("id")):
-        histograms[row["g"]].append((row["d"].days, row["n"]))
-    for key, histogram in histograms.items():
-        out[key]["median_days_to_resolve"] = _median(histogram)
-    # By category.
-    keep = ("raised", "resolved", "resolution_rate", "on_time_rate", "overdue_now")
-    by_cat: dict[Any, dict[int, dict[str, Any]]] = defaultdict(dict)
+        for key in into(row):
+            histograms[key].append((row["d"].days, row["n"]))
+    raw_cat: dict[Any, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for row in _grouped(relevant, group, "category").annotate(**aggregates):
-        shaped = _shape(row) | {"overdue_now": row["overdue_now"]}
-        by_cat[row["g"]][row["category"]] = {k: shaped[k] for k in keep}
-    categories = list(Category.objects.order_by("sort_order", "code"))
-    empty = {k: v for k, v in _empty_case_figures().items() if k in keep}
+        for key in into(row):
+            _add(raw_cat[key][row["category"]], row)
     # By department: cases resolved in the period while with it, and hand-overs and
     # returns in the period, from the timeline.
-    by_dept: dict[Any, dict[int, dict[str, Any]]] = defaultdict(dict)
-    for row in _grouped(relevant.filter(department__isnull=False), group, "department").annotate(
-        **aggregates
-    ):
-        shaped = _shape(row) | {"overdue_now": row["overdue_now"]}
-        by_dept[row["g"]][row["department"]] = shaped
+    raw_dept: dict[Any, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    with_dept = relevant.filter(department__isnull=False)
+    for row in _grouped(with_dept, group, "department").annotate(**aggregates):
+        for key in into(row):
+            _add(raw_dept[key][row["department"]], row)
     tz = timezone.get_current_timezone()
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     until = datetime.datetime.combine(
@@ -290,70 +319,60 @@ def _case_figures(
     moves: dict[Any, dict[str, dict[int, int]]] = defaultdict(
         lambda: {"handed": defaultdict(int), "returned": defaultdict(int)}
     )
-    for key, step, data in _grouped(steps, step_group, "step", "data").values_list(
-        "g", "step", "data"
-    ):
-        dept = (data or {}).get("department_id")
+    for row in _grouped(steps, step_group, "step", "data"):
+        dept = (row["data"] or {}).get("department_id")
         if dept is not None:
-            moves[key]["handed" if step == Step.HAND_OVER else "returned"][dept] += 1
-    dept_ids = {d for per in by_dept.values() for d in per}
+            for key in into(row):
+                moves[key]["handed" if row["step"] == Step.HAND_OVER else "returned"][dept] += 1
+    dept_ids = {d for per in raw_dept.values() for d in per}
     dept_ids |= {d for m in moves.values() for kind in m.values() for d in kind}
     names = dict(Department.objects.filter(pk__in=dept_ids).values_list("pk", "name"))
-    none = {"resolved": 0, "on_time_rate": None, "overdue_now": 0}
-    keys = [None] if children is None else [c.pk for c in children]
+    categories = list(Category.objects.order_by("sort_order", "code"))
+    keep = ("raised", "resolved", "resolution_rate", "on_time_rate", "overdue_now")
+    out = {}
     for key in keys:
-        figures = out[key]
+        figures = _figures_of(raw[key])
+        figures["median_days_to_resolve"] = _median(histograms[key])
         figures["by_category"] = [
-            {"code": cat.code, "name": cat.name, **by_cat[key].get(cat.pk, empty)}
+            {
+                "code": cat.code,
+                "name": cat.name,
+                **{k: v for k, v in _figures_of(raw_cat[key][cat.pk]).items() if k in keep},
+            }
             for cat in categories
-            if cat.active or cat.pk in by_cat[key]
+            if cat.active or cat.pk in raw_cat[key]
         ]
         handed, returned = moves[key]["handed"], moves[key]["returned"]
-        ids = set(handed) | set(returned) | set(by_dept[key])
+        ids = set(handed) | set(returned) | set(raw_dept[key])
+        by_dept = {d: _figures_of(raw_dept[key][d]) for d in ids}
         figures["by_department"] = [
             {
                 "id": dept_id,
                 "name": names.get(dept_id, ""),
                 "handed_over": handed.get(dept_id, 0),
                 "returned": returned.get(dept_id, 0),
-                "resolved": by_dept[key].get(dept_id, none)["resolved"],
-                "on_time_rate": by_dept[key].get(dept_id, none)["on_time_rate"],
-                "overdue_now": by_dept[key].get(dept_id, none)["overdue_now"],
+                "resolved": by_dept[dept_id]["resolved"],
+                "on_time_rate": by_dept[dept_id]["on_time_rate"],
+                "overdue_now": by_dept[dept_id]["overdue_now"],
             }
             for dept_id in sorted(ids, key=lambda i: names.get(i, ""))
         ]
-    return {key: out[key] for key in keys}
+        out[key] = figures
+    return out
 
 
-def _empty_case_figures() -> dict[str, Any]:
-    zero = dict.fromkeys(
-        (
-            "raised",
-            "decidable",
-            "resolved",
-            "rejected",
-            "decided",
-            "timed",
-            "on_time",
-            "ever_resolved",
-            "reopened",
-            "followed_up",
-            "satisfied",
-            "scores",
-            "score_sum",
-        ),
-        0,
-    )
-    return _shape(zero) | {"median_days_to_resolve": None, "overdue_now": 0}
+def _figures_of(counts: dict[str, int]) -> dict[str, Any]:
+    counts = {key: counts.get(key, 0) for key in COUNTS}
+    return _shape(counts) | {"overdue_now": counts["overdue_now"]}
 
 
 def _case_stats(
     where: Q, start: datetime.date, end: datetime.date, today: datetime.date
 ) -> dict[str, Any]:
     """The main case figures (without the breakdowns) of the cases matching `where`."""
-    figures = _case_figures(where, None, start, end, today)[None]
-    figures.pop("by_category", None)
-    figures.pop("by_department", None)
+    figures = _case_figures(where, None, start, end, today)[TOTAL]
+    figures.pop("by_category")
+    figures.pop("by_department")
     return figures
 
 
@@ -366,21 +385,20 @@ def case_figures(
     """Cases in `org`'s subtree for the period, with breakdowns by category and by
     department (see the module docstring for the definitions)."""
     today = today or timezone.localdate()
-    return _case_figures(_subtree(org), None, start, end, today)[None]
+    return _case_figures(_subtree(org), None, start, end, today)[TOTAL]
 
 
-def case_figures_of_children(
+def case_figures_with_children(
     org: Organization,
     children: list[Organization],
     start: datetime.date,
     end: datetime.date,
     today: datetime.date | None = None,
-) -> dict[int, dict[str, Any]]:
-    """`case_figures` of every child, from grouped passes over `org`'s cases."""
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """`case_figures` of `org` and of every child, from one set of grouped queries."""
     today = today or timezone.localdate()
-    if not children:
-        return {}
-    return _case_figures(_subtree(org), children, start, end, today)
+    found = _case_figures(_subtree(org), children, start, end, today)
+    return found.pop(TOTAL), found
 
 
 # --- Both, with the children ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.db.models import Q
 from chamber.orgs.models import Organization
 
 from . import sections
-from .members_figures import member_figures, member_figures_of_children
+from .members_figures import member_figures, member_figures_with_children
 from .period import Period
 
 Section = Callable[[Organization, Period], Any]
@@ -31,13 +31,14 @@ SECTIONS: list[tuple[str, Section]] = [
 ]
 
 
-# Sections that compute every child's figures in one grouped pass over the parent's
-# records: (org, children, period) -> {child pk: figures}. The others run per child.
-Grouped = Callable[[Organization, list[Organization], Period], dict[int, Any]]
+# Sections that compute the figures of the org and of every child in grouped passes over
+# the org's records: (org, children, period) -> (org's figures, {child pk: figures}).
+# The others run once for the org and once per child.
+Grouped = Callable[[Organization, list[Organization], Period], tuple[Any, dict[int, Any]]]
 GROUPED: dict[str, Grouped] = {
-    "members": member_figures_of_children,
-    "visits": sections.visits_of_children,
-    "cases": sections.cases_of_children,
+    "members": member_figures_with_children,
+    "visits": sections.visits_with_children,
+    "cases": sections.cases_with_children,
 }
 
 
@@ -63,19 +64,22 @@ def annual_report(org: Organization, period: Period | int) -> dict[str, Any]:
     custom dates), with the same figures for each child in force during it."""
     if isinstance(period, int):
         period = Period.year(period)
+    children = list(children_during(org, period))
+    grouped = {key: fn(org, children, period) for key, fn in GROUPED.items()}
     report: dict[str, Any] = {
         "org": org_summary(org),
         "year": period.start.year,
         "period": period.as_json(),
-        **figures(org, period),
+        **{
+            key: grouped[key][0] if key in grouped else section(org, period)
+            for key, section in SECTIONS
+        },
     }
-    children = list(children_during(org, period))
-    grouped = {key: fn(org, children, period) for key, fn in GROUPED.items()}
     report["children"] = [
         {
             "org": org_summary(child),
             **{
-                key: grouped[key][child.pk] if key in grouped else section(child, period)
+                key: grouped[key][1][child.pk] if key in grouped else section(child, period)
                 for key, section in SECTIONS
             },
         }

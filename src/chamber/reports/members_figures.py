@@ -155,3 +155,9 @@ def member_figures(org: Organization, period: Period) -> dict:
         )
     )
     return _shape(counts)
+
+
+def member_figures_with_children(
+    org: Organization, children: list[Organization], period: Period
+) -> tuple[dict, dict[int, dict]]:
+    return member_figures(org, period), member_figures_of_children(org, children, period)

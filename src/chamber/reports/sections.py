@@ -36,16 +36,16 @@ def cases(org: Organization, p: Period) -> dict[str, Any]:
     return casework.case_figures(org, p.start, p.end)
 
 
-def visits_of_children(
+def visits_with_children(
     org: Organization, children: list[Organization], p: Period
-) -> dict[int, dict[str, Any]]:
-    return casework.visit_figures_of_children(org, children, p.start, p.end)
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    return visits(org, p), casework.visit_figures_of_children(org, children, p.start, p.end)
 
 
-def cases_of_children(
+def cases_with_children(
     org: Organization, children: list[Organization], p: Period
-) -> dict[int, dict[str, Any]]:
-    return casework.case_figures_of_children(org, children, p.start, p.end)
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    return casework.case_figures_with_children(org, children, p.start, p.end)
 
 
 def political(org: Organization, p: Period) -> dict[str, Any]:
