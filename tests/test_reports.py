@@ -178,6 +178,14 @@ def test_event_co_organised_by_two_streets_counts_once_for_the_district(world):
     assert sum(c["count"] for c in children.values()) == 2  # the parent is not the sum
     rows = drilldown.get("events", "by_kind.training.count").rows(world.district, Period.year(2016))
     assert rows.count() == 1
+    # The grouped pass gives each street what it gets asked alone.
+    from chamber.reports.annual import GROUPED, SECTIONS
+
+    p = Period.year(2016)
+    total, together = GROUPED["events"](world.district, [world.xixiang, world.fuyong], p)
+    events = dict(SECTIONS)["events"]
+    assert total == events(world.district, p)
+    assert together == {o.pk: events(o, p) for o in (world.xixiang, world.fuyong)}
 
 
 def test_grouped_child_figures_equal_each_child_asked_alone(split_world):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from chamber.orgs.models import Organization
 
 from .choices import COUNTED_STATUSES, DonationKind, EventKind, level_rank
-from .models import CheckIn, Donation, Event, Honor
+from .models import CheckIn, Donation, Event, EventCoOrganizer, Honor
 from .money import from_cents, sum_cents
 
 
@@ -87,6 +87,59 @@ def event_figures(
         "enterprises": totals["enterprises"] or 0,
     }
     return result
+
+
+def event_figures_with_children(
+    org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
+) -> tuple[dict[str, dict[str, int]], dict[int, dict[str, dict[str, int]]]]:
+    """`event_figures` of `org` and of every child, from three queries over `org`'s events.
+
+    An event counts for each child whose subtree organises or co-organises it, so the
+    children's events overlap and cannot be grouped in SQL by one key; events are few
+    (thousands a year), so their children are worked out here, and the check-ins come
+    per event (attendance) and as distinct (event, enterprise) pairs."""
+    events = events_in(org, start, end)
+    rows = list(events.values_list("id", "kind", "organization_id"))
+    owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
+    holders: dict[int, set[int]] = {
+        event_id: {owner[o]} if o in owner else set() for event_id, _k, o in rows
+    }
+    co = EventCoOrganizer.objects.filter(event__in=events.values("pk")).values_list(
+        "event_id", "organization_id"
+    )
+    for event_id, org_id in co:
+        if org_id in owner:
+            holders[event_id].add(owner[org_id])
+    checks = CheckIn.objects.filter(registration__event__in=events.values("pk")).order_by()
+    attendance = dict(checks.values_list("registration__event_id").annotate(n=Sum("headcount")))
+    pairs = (
+        checks.filter(registration__enterprise__isnull=False)
+        .values_list("registration__event_id", "registration__enterprise_id")
+        .distinct()
+    )
+    enterprises: dict[int, set[int]] = {}
+    for event_id, ent_id in pairs:
+        enterprises.setdefault(event_id, set()).add(ent_id)
+
+    def shape(selected: list[tuple[int, str, int]]) -> dict[str, dict[str, int]]:
+        result: dict[str, dict[str, int]] = {}
+        for kind in EventKind.values:
+            of_kind = [e for e, k, _o in selected if k == kind]
+            ents = set().union(*(enterprises.get(e, set()) for e in of_kind))
+            result[kind] = {
+                "count": len(of_kind),
+                "attendance": sum(attendance.get(e) or 0 for e in of_kind),
+                "enterprises": len(ents),
+            }
+        every = set().union(*(enterprises.get(e, set()) for e, _k, _o in selected))
+        result["total"] = {
+            "count": len(selected),
+            "attendance": sum(attendance.get(e) or 0 for e, _k, _o in selected),
+            "enterprises": len(every),
+        }
+        return result
+
+    return shape(rows), {c.pk: shape([r for r in rows if c.pk in holders[r[0]]]) for c in children}
 
 
 def donations_of(org: Organization) -> QuerySet[Donation]:

@@ -39,6 +39,7 @@ GROUPED: dict[str, Grouped] = {
     "members": member_figures_with_children,
     "visits": sections.visits_with_children,
     "cases": sections.cases_with_children,
+    "events": sections.events_with_children,
 }
 
 

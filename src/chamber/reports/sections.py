@@ -65,6 +65,17 @@ def events(org: Organization, p: Period) -> dict[str, Any]:
     return {"by_kind": by_kind, "total": total}
 
 
+def events_with_children(
+    org: Organization, children: list[Organization], p: Period
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    def shape(by_kind: dict[str, Any]) -> dict[str, Any]:
+        total = by_kind.pop("total")
+        return {"by_kind": by_kind, "total": total}
+
+    mine, theirs = activities.event_figures_with_children(org, children, p.start, p.end)
+    return shape(mine), {pk: shape(figures) for pk, figures in theirs.items()}
+
+
 def money(value) -> str:
     """Decimal money as the report's string ("1234.50"): JSON has no exact decimals."""
     return f"{value:.2f}"
