@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count
+from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
 from chamber.members.models import Membership
@@ -27,17 +28,23 @@ def member_growth(org: Organization, year: int) -> dict[str, Any]:
     ids = subtree_ids(org)
     years = list(range(FIRST_YEAR, year + 1))
     per_child: dict[int, list[int]] = {c.pk: [0] * len(years) for c in children}
-    for i, y in enumerate(years):
-        rows = (
-            Membership.objects.filter(organization_id__in=ids)
-            .active(datetime.date(y, 12, 31))
-            .values("organization_id")
-            .annotate(n=Count("id"))
-        )
-        for row in rows:
-            child = owner.get(row["organization_id"])
-            if child is not None:
-                per_child[child][i] += row["n"]
+
+    def active(y: int) -> models.Q:
+        end = datetime.date(y, 12, 31)
+        return models.Q(joined__lte=end) & (models.Q(left__isnull=True) | models.Q(left__gt=end))
+
+    # One pass: a filtered count per year-end, grouped by organisation.
+    rows = (
+        Membership.objects.filter(organization_id__in=ids)
+        .order_by()
+        .values("organization_id")
+        .annotate(**{f"y{y}": Count("id", filter=active(y)) for y in years})
+    )
+    for row in rows:
+        child = owner.get(row["organization_id"])
+        if child is not None:
+            for i, y in enumerate(years):
+                per_child[child][i] += row[f"y{y}"]
     series = [{"name": c.name, "data": per_child[c.pk]} for c in children if any(per_child[c.pk])]
     return {
         "id": "member-growth",
@@ -76,24 +83,24 @@ def visits_and_cases_by_month(org: Organization, year: int) -> dict[str, Any]:
     from .period import Period
 
     p = Period.year(year)
-    visits = [0] * 12
-    for day in Visit.objects.filter(
-        organization_id__in=org.subtree_ids, date__range=(p.start, p.end)
-    ).values_list("date", flat=True):
-        visits[day.month - 1] += 1
-    raised, resolved = [0] * 12, [0] * 12
-    for received, done in (
-        Case.objects.filter(organization_id__in=org.subtree_ids)
-        .filter(
-            models.Q(received_on__range=(p.start, p.end))
-            | models.Q(resolved_on__range=(p.start, p.end))
+    ids = org.subtree_ids
+
+    def per_month(qs, field: str) -> list[int]:
+        """Counts per month of `field`, counted by the database."""
+        counts = [0] * 12
+        rows = (
+            qs.filter(**{f"{field}__range": (p.start, p.end)})
+            .order_by()
+            .values_list(ExtractMonth(field))
+            .annotate(n=Count("id"))
         )
-        .values_list("received_on", "resolved_on")
-    ):
-        if received and p.start <= received <= p.end:
-            raised[received.month - 1] += 1
-        if done and p.start <= done <= p.end:
-            resolved[done.month - 1] += 1
+        for month, n in rows:
+            counts[month - 1] += n
+        return counts
+
+    visits = per_month(Visit.objects.filter(organization_id__in=ids), "date")
+    cases = Case.objects.filter(organization_id__in=ids)
+    raised, resolved = per_month(cases, "received_on"), per_month(cases, "resolved_on")
     return {
         "id": "visits-cases-month",
         "title": _("Visits and cases by month"),
