@@ -49,8 +49,11 @@ def _active_q(day: datetime.date) -> Q:
 
 
 def _joined_q(ids: list[int], period: Period) -> Q:
-    moved_within = Q(moved_from__isnull=False, moved_from__organization_id__in=ids)
-    return Q(joined__range=(period.start, period.end)) & ~moved_within
+    # EXISTS rather than a join: only the period's joins look their predecessor up.
+    moved_within = Exists(
+        Membership.objects.filter(pk=OuterRef("moved_from_id"), organization_id__in=ids)
+    )
+    return Q(joined__range=(period.start, period.end)) & ~Q(moved_within)
 
 
 def _left_q(ids: list[int], period: Period) -> Q:
@@ -111,15 +114,17 @@ def member_figures_of_children(
         return {}
     before = period.start - datetime.timedelta(days=1)
     child = child_of(children)
-    came_from_same_child = Exact(child_of(children, "moved_from__organization_id"), child)
+    came_from_same_child = Exists(
+        Membership.objects.filter(pk=OuterRef("moved_from_id")).filter(
+            Exact(child_of(children), child_of(children, OuterRef("organization_id")))
+        )
+    )
     moved_on_within = Exists(
         Membership.objects.filter(moved_from=OuterRef("pk")).filter(
             Exact(child_of(children), child_of(children, OuterRef("organization_id")))
         )
     )
-    joined = Q(joined__range=(period.start, period.end)) & ~Q(
-        Q(moved_from__isnull=False) & Q(came_from_same_child)
-    )
+    joined = Q(joined__range=(period.start, period.end)) & ~Q(came_from_same_child)
     left = Q(left__range=(period.start, period.end)) & ~Q(moved_on_within)
     rows = (
         _in(subtree_ids(org))
