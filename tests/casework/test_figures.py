@@ -93,9 +93,10 @@ def test_visits_count_and_distinct_enterprises_once(world, cw):
     assert by_code["d.fuyong"]["visits"] == {"count": 1, "enterprises": 1}
     assert d["own"]["visits"] == {"count": 1, "enterprises": 1}
     street = figures.visit_figures(world.xixiang, *Y2016)
-    together = figures.visit_figures_of_children(
+    total, together = figures.visit_figures_with_children(
         world.district, [world.xixiang, world.fuyong], *Y2016
     )
+    assert total == d["visits"]
     assert together[world.xixiang.pk] == street
     assert together[world.fuyong.pk] == figures.visit_figures(world.fuyong, *Y2016)
     assert street["count"] == 2 and street["enterprises"] == 2

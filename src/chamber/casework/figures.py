@@ -109,46 +109,50 @@ def visit_figures(org: Organization, start: datetime.date, end: datetime.date) -
     return _visit_stats(_subtree(org), start, end)
 
 
-def visit_figures_of_children(
+def visit_figures_with_children(
     org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
-) -> dict[int, dict[str, Any]]:
-    """`visit_figures` of every child, from grouped passes over `org`'s visits."""
-    child = child_of(children)
-    visits = (
-        Visit.objects.filter(_subtree(org), date__range=(start, end))
-        .order_by()
-        .annotate(child=child)
-        .filter(child__isnull=False)
-    )
-    counts = visits.values_list("child", "kind").annotate(n=Count("id"))
-    links = (
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """`visit_figures` of `org` and of every child, from two queries.
+
+    Visits are counted by the database per organisation and kind (additive); the
+    distinct enterprises of the org, of each child, by kind, come from one list of the
+    distinct (organisation, kind, enterprise) triples of the period, worked into sets
+    here: one pass over the links instead of four COUNT(DISTINCT)s."""
+    owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
+    visits = Visit.objects.filter(_subtree(org), date__range=(start, end)).order_by()
+    counts = visits.values_list("organization_id", "kind").annotate(n=Count("id"))
+    triples = (
         Visit.enterprises.through.objects.filter(
             visit__organization_id__in=org.subtree_ids, visit__date__range=(start, end)
         )
         .order_by()
-        .annotate(child=child_of(children, "visit__organization_id"))
-        .filter(child__isnull=False)
+        .values_list("visit__organization_id", "visit__kind", "enterprise_id")
+        .distinct()
     )
-    by_kind = links.values_list("child", "visit__kind").annotate(
-        n=Count("enterprise_id", distinct=True)
-    )
-    distinct = dict(links.values_list("child").annotate(n=Count("enterprise_id", distinct=True)))
-    out = {
-        c.pk: {
-            "count": 0,
-            "enterprises": distinct.get(c.pk, 0),
-            "by_kind": {k: {"count": 0, "enterprises": 0} for k in VisitKind.values},
+    keys: list[Any] = [TOTAL] + [c.pk for c in children]
+    n = {key: defaultdict(int) for key in keys}
+    ents: dict[Any, dict[str | None, set[int]]] = {key: defaultdict(set) for key in keys}
+    for org_id, kind, count in counts:
+        for key in (TOTAL, owner.get(org_id)):
+            if key is not None:
+                n[key][kind] += count
+    for org_id, kind, ent_id in triples:
+        for key in (TOTAL, owner.get(org_id)):
+            if key is not None:
+                ents[key][kind].add(ent_id)
+                ents[key][None].add(ent_id)
+    figures = {
+        key: {
+            "count": sum(n[key].values()),
+            "enterprises": len(ents[key][None]),
+            "by_kind": {
+                kind: {"count": n[key][kind], "enterprises": len(ents[key][kind])}
+                for kind in VisitKind.values
+            },
         }
-        for c in children
+        for key in keys
     }
-    for pk, kind, n in counts:
-        out[pk]["count"] += n
-        if kind in out[pk]["by_kind"]:
-            out[pk]["by_kind"][kind]["count"] = n
-    for pk, kind, n in by_kind:
-        if kind in out[pk]["by_kind"]:
-            out[pk]["by_kind"][kind]["enterprises"] = n
-    return out
+    return figures.pop(TOTAL), figures
 
 
 # --- Cases -------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def cases(org: Organization, p: Period) -> dict[str, Any]:
 def visits_with_children(
     org: Organization, children: list[Organization], p: Period
 ) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
-    return visits(org, p), casework.visit_figures_of_children(org, children, p.start, p.end)
+    return casework.visit_figures_with_children(org, children, p.start, p.end)
 
 
 def cases_with_children(
