@@ -423,7 +423,7 @@ def _rate4(part: int, whole: int) -> float | None:
 
 
 def _ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+    return round(part / whole, 4) if whole else None
 
 
 def _median(value: float | None, n: int) -> float | int | None:

@@ -308,7 +308,7 @@ def _case_figures(
     for row in _grouped(with_dept, group, "department").annotate(**aggregates):
         for key in into(row):
             _add(raw_dept[key][row["department"]], row)
-    tz = timezone.get_current_timezone()
+    tz = timezone.get_default_timezone()  # periods are Shanghai days, whatever the request
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     until = datetime.datetime.combine(
         end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz

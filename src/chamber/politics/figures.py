@@ -35,7 +35,7 @@ def _year(year: int) -> tuple[datetime.date, datetime.date]:
 
 
 def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+    return round(part / whole, 4) if whole else None
 
 
 def posts_in_force(org: Organization, on: datetime.date) -> dict[str, Any]:
