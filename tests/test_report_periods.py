@@ -85,10 +85,15 @@ def test_api_takes_quarters_and_custom_dates(client, joiners):
 
 def test_dashboard_records_and_downloads_keep_the_period(client, joiners):
     client.force_login(joiners.staff)
-    page = client.get("/reports/d/?year=2016&quarter=1").content.decode()
-    assert "2016 Q1" in page
+    shell = client.get("/reports/d/?year=2016&quarter=1").content.decode()
+    assert "2016 Q1" in shell and "?year=2016&amp;quarter=1&amp;part=body" in shell
+    assert 'id="figures"' not in shell  # the figures follow, under a progress indicator
+    page = client.get("/reports/d/?year=2016&quarter=1&part=body").content.decode()
+    assert page.startswith('<div id="dashboard-body">')
+    inline = client.get("/reports/d/?year=2016&quarter=1&part=inline").content.decode()
+    assert "2016 Q1" in inline and 'id="figures"' in inline
     assert "records/members/joined/?year=2016&amp;quarter=1" in page
-    assert "download.docx?year=2016&amp;quarter=1" in page
+    assert "download.docx?year=2016&amp;quarter=1" in shell
     q1_joined = annual_report(joiners.district, Period.quarter(2016, 1))["members"]["joined"]
     rows = client.get("/reports/d/records/members/joined/?year=2016&quarter=1").content.decode()
     assert rows.count('class="record-row"') == q1_joined

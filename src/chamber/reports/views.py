@@ -50,15 +50,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    """The page comes at once with the period's controls; the figures, which take
+    seconds at district scale, follow into it (htmx, `part=body`) under a progress
+    indicator. `part=inline` gives the whole page in one response (no JavaScript)."""
     org = report_org(request.user, code)
     period, form = _period(request)
-    report = annual_report(org, period)
+    part = request.GET.get("part")
     context = {
         **_context(org, period, form),
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
-        "report": report,
-        "charts": charts.dashboard_charts(org, period.end.year, report),
     }
+    if part in ("body", "inline"):
+        report = annual_report(org, period)
+        context["report"] = report
+        context["charts"] = charts.dashboard_charts(org, period.end.year, report)
+    if part == "body":
+        return render(request, "reports/_dashboard_body.html", context)
     return render(request, "reports/dashboard.html", context)
 
 
