@@ -83,6 +83,9 @@ DRILLS: dict[tuple[str, str], Drill] = {
     ("charity", "donations"): Drill(
         _("Donations in the period"), sections.donations_in, "reports/rows/donation.html"
     ),
+    ("events", "total.count"): Drill(
+        _("Events held in the period"), sections.all_events, "reports/rows/event.html"
+    ),
 }
 for _kind, _label in sections.EventKind.choices:
     DRILLS[("events", f"by_kind.{_kind}.count")] = Drill(

@@ -153,6 +153,10 @@ def submitted_proposals(org: Organization, p: Period) -> QuerySet:
     return politics.proposals_of(org, p.start, p.end).select_related("lead")
 
 
+def all_events(org: Organization, p: Period) -> QuerySet:
+    return activities.events_in(org, p.start, p.end).select_related("organization")
+
+
 def events_of_kind(kind: str):
     def rows(org: Organization, p: Period) -> QuerySet:
         return (
