@@ -68,9 +68,7 @@ PERSON_FIELDS = [
 MEMBERSHIP_FIELDS = ["organization", "rank", "joined", "left", "left_reason", "representative"]
 
 
-def _require(actor: Any, perm: str, organization_id: int | None) -> None:
-    if actor is not None and not scope.has_perm(actor, perm, organization_id):
-        raise PermissionDenied(_("You may not do this in that organisation."))
+_require = scope.require  # one rule for every service (orgs.scope)
 
 
 def _require_on(actor: Any, perm: str, obj: Enterprise | Person) -> None:

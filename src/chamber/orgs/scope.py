@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .choices import ROLE_PERMS, Perm
 
@@ -78,6 +80,13 @@ def has_perm(user: Any, perm: str, organization_id: int | None) -> bool:
     if ids is ALL:
         return True
     return organization_id is not None and organization_id in ids
+
+
+def require(actor: Any, perm: str, organization_id: int | None) -> None:
+    """The services' check: `actor` holds `perm` over the organisation, else
+    PermissionDenied. `actor=None` is the system itself (demo loader, commands)."""
+    if actor is not None and not has_perm(actor, perm, organization_id):
+        raise PermissionDenied(_("You may not do this in that organisation."))
 
 
 def has_any(user: Any, perm: str) -> bool:

@@ -12,12 +12,7 @@ from chamber.members.models import Enterprise, Person
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 
-
-def require(actor: Any, perm: str, organization_id: int | None) -> None:
-    """`actor` holds `perm` over the organisation; `actor=None` is the system (demo,
-    commands) and may do anything."""
-    if actor is not None and not scope.has_perm(actor, perm, organization_id):
-        raise PermissionDenied(_("You may not do this in that organisation."))
+require = scope.require  # one rule for every service (orgs.scope)
 
 
 def require_any(actor: Any, perm: str, organization_ids: list[int]) -> None:

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
-
 from chamber.members.models import Person
 from chamber.orgs import scope
 
-
-def require(actor: Any, perm: str, organization_id: int | None) -> None:
-    """`perm` over an organisation. `actor=None` is the system (demo, commands)."""
-    if actor is not None and not scope.has_perm(actor, perm, organization_id):
-        raise PermissionDenied(_("You may not do this in that organisation."))
+require = scope.require  # one rule for every service (orgs.scope)
 
 
 def may_on_person(actor: Any, perm: str, person: Person) -> bool:
