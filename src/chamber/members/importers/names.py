@@ -194,7 +194,9 @@ def _bigrams(n: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=32768)
+# Small: an enterprise name comes twice in a row (its forms, its search text) and is
+# then not seen again; people's names repeat. Every entry is about a kilobyte.
+@lru_cache(maxsize=8192)
 def _cjk_forms(n: str) -> tuple[str, ...]:
     return (n, *_both(n), *_bigrams(n))
 
