@@ -298,16 +298,19 @@ class _NewRef:
     same name and mobile point at the same index. (Plans are pickled between the check
     and the write, so they refer by index, not by object.)"""
 
-    __slots__ = ("idx", "creates", "name")
+    __slots__ = ("idx", "creates", "name", "search")
 
-    def __init__(self, idx: int, creates: bool, name: str):
+    def __init__(self, idx: int, creates: bool, name: str, search: str = ""):
         self.idx, self.creates, self.name = idx, creates, name
+        # The new person's search text, made while the name's forms are cached (the
+        # row's representative was just converted for the enterprise's search text).
+        self.search = search
 
     def __getstate__(self):
-        return (self.idx, self.creates, self.name)
+        return (self.idx, self.creates, self.name, self.search)
 
     def __setstate__(self, state):
-        self.idx, self.creates, self.name = state
+        self.idx, self.creates, self.name, self.search = state
 
 
 class Importer:
@@ -625,7 +628,7 @@ class Importer:
         idx = len(self._new_pks) - 1
         if mobile:
             self._new_people[f"{name}\x00{mobile}"] = idx
-        p.person = _NewRef(idx, True, name)
+        p.person = _NewRef(idx, True, name, names.search_text(name, mobile))
         return CREATE
 
     def _plan_membership(self, p: _Plan, e: dict | None, members) -> str:
@@ -777,7 +780,7 @@ class Importer:
             self._new_pks[creator.person.idx] = pk
             person = _Person(creator.person.name, creator.clean.mobile or "")
             ent = creator.ent
-            search = names.search_text(person.name, person.mobile)
+            search = creator.person.search
             person_rows.append(
                 [
                     pk,
