@@ -74,3 +74,13 @@ def test_quick_code_check_agrees_with_check_uscc():
             codes.append(code[:i] + rng.choice(alphabet) + code[i + 1 :])
     for code in codes:
         assert _uscc_ok(code) == (check_uscc(code) is None), code
+
+
+def test_runs_split_like_simpleseg():
+    rng = random.Random(11)
+    pool = [chr(rng.randrange(0x20, 0x10000)) for _ in range(5000)]
+    pool += ["\u3007", "\U00020001", "\U0002a6df", "a", "1", " ", "（", "·"] * 50
+    assert names._HAN_RUN is not None
+    for _i in range(5000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert names._runs(s) == names._runs_slow(s), repr(s)

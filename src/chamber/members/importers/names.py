@@ -19,6 +19,7 @@ internals that test fails rather than the register silently drifting.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from pypinyin import Style
@@ -39,7 +40,7 @@ def _is_han(c: str) -> bool:
     return bool(RE_HANS.match(c))
 
 
-def _runs(s: str) -> list[tuple[bool, str]]:
+def _runs_slow(s: str) -> list[tuple[bool, str]]:
     out: list[tuple[bool, str]] = []
     start = 0
     flag = None
@@ -53,6 +54,23 @@ def _runs(s: str) -> list[tuple[bool, str]]:
     if s:
         out.append((bool(flag), s[start:]))
     return out
+
+
+# RE_HANS is "^(?:[...])+$": one character matches it when it is in the class, so a
+# split on runs of the class gives simpleseg's runs without a call per character.
+_HAN_RUN = (
+    re.compile("(" + RE_HANS.pattern[4:-3] + "+)")
+    if RE_HANS.pattern.startswith("^(?:[") and RE_HANS.pattern.endswith("])+$")
+    else None
+)
+
+
+def _runs(s: str) -> list[tuple[bool, str]]:
+    if _HAN_RUN is None:
+        return _runs_slow(s)
+    parts = _HAN_RUN.split(s)
+    # split alternates: non-Han, Han, non-Han, ... (empty strings at the edges)
+    return [(i % 2 == 1, part) for i, part in enumerate(parts) if part]
 
 
 def _first_cut(remain: str) -> tuple[tuple[str, ...], str]:
@@ -137,30 +155,60 @@ def _convert_both(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return _convert(word, Style.NORMAL), _convert(word, Style.FIRST_LETTER)
 
 
+def _words(s: str) -> list[str]:
+    """What `_lazy` converts: the Han runs cut into words, other runs whole."""
+    out: list[str] = []
+    for han, run in _runs(s):
+        if han and PHRASES_DICT:
+            out.extend(_cut(run))
+        else:
+            out.append(run)
+    return out
+
+
 def _both(n: str) -> tuple[str, str]:
-    """(_full(n), _initials(n)) in one pass when no place name is stripped."""
-    core = text._PLACE_PREFIX.sub("", n) or n
-    if core != n:
-        return _full(n), _initials(n)
+    """(_full(n), _initials(n)) in one pass over each string's words."""
+    words = _words(n)
     normal: list[str] = []
+    for word in words:
+        normal.extend(_convert_both(word)[0])
+    core = text._PLACE_PREFIX.sub("", n) or n
     first: list[str] = []
-    for han, run in _runs(n):
-        words = _cut(run) if han and PHRASES_DICT else (run,)
-        for word in words:
-            a, b = _convert_both(word)
-            normal.extend(a)
-            first.extend(b)
+    for word in _words(core) if core != n else words:
+        first.extend(_convert_both(word)[1])
     return (
         "".join(normal).replace(" ", ""),
         "".join(s[0] for s in first if s.strip()).replace(" ", ""),
     )
 
 
+def _bigrams(n: str) -> list[str]:
+    """text.cjk_bigrams(n): a character matches text._CJK when it is in U+3400-U+9FFF."""
+    out = []
+    prev = False
+    for i, c in enumerate(n):
+        cjk = "\u3400" <= c <= "\u9fff"
+        if cjk and prev:
+            out.append(n[i - 1 : i + 1])
+        prev = cjk
+    return out
+
+
+# Small: an enterprise name comes twice in a row (its forms, its search text) and is
+# then not seen again; people's names repeat. Every entry is about a kilobyte.
 @lru_cache(maxsize=8192)
+def _cjk_forms(n: str) -> tuple[str, ...]:
+    return (n, *_both(n), *_bigrams(n))
+
+
 def _forms(part: str) -> tuple[str, ...]:
+    if part.isascii() and part.isalnum():
+        # Codes and mobiles: text.normalize is only lower() for them, and they hold no
+        # Chinese (not cached: every one is different).
+        return (part.lower(),)
     n = text.normalize(part)
     if text.has_cjk(n):
-        return (n, *_both(n), *text.cjk_bigrams(n))
+        return _cjk_forms(n)
     return (n,)
 
 

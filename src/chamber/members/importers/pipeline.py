@@ -268,6 +268,29 @@ class _Plan:
         self.mem_changes: dict[str, Any] = {}
         self.sort: tuple[str, str] | None = None  # the name's (full pinyin, initials)
 
+    def __reduce__(self):
+        # Plans are pickled per chunk: a flat tuple pickles quicker than the slots' state.
+        return (
+            _plan,
+            (
+                self.clean,
+                self.ent,
+                self.ent_changes,
+                self.person,
+                self.person_changes,
+                self.mem,
+                self.mem_changes,
+                self.sort,
+            ),
+        )
+
+
+def _plan(clean, ent, ent_changes, person, person_changes, mem, mem_changes, sort) -> _Plan:
+    p = _Plan(clean)
+    p.ent, p.ent_changes, p.person, p.person_changes = ent, ent_changes, person, person_changes
+    p.mem, p.mem_changes, p.sort = mem, mem_changes, sort
+    return p
+
 
 class _NewRef:
     """A plan's pointer to a person the import creates: its index in Importer._new_pks.
@@ -275,16 +298,19 @@ class _NewRef:
     same name and mobile point at the same index. (Plans are pickled between the check
     and the write, so they refer by index, not by object.)"""
 
-    __slots__ = ("idx", "creates", "name")
+    __slots__ = ("idx", "creates", "name", "search")
 
-    def __init__(self, idx: int, creates: bool, name: str):
+    def __init__(self, idx: int, creates: bool, name: str, search: str = ""):
         self.idx, self.creates, self.name = idx, creates, name
+        # The new person's search text, made while the name's forms are cached (the
+        # row's representative was just converted for the enterprise's search text).
+        self.search = search
 
     def __getstate__(self):
-        return (self.idx, self.creates, self.name)
+        return (self.idx, self.creates, self.name, self.search)
 
     def __setstate__(self, state):
-        self.idx, self.creates, self.name = state
+        self.idx, self.creates, self.name, self.search = state
 
 
 class Importer:
@@ -602,7 +628,7 @@ class Importer:
         idx = len(self._new_pks) - 1
         if mobile:
             self._new_people[f"{name}\x00{mobile}"] = idx
-        p.person = _NewRef(idx, True, name)
+        p.person = _NewRef(idx, True, name, names.search_text(name, mobile))
         return CREATE
 
     def _plan_membership(self, p: _Plan, e: dict | None, members) -> str:
@@ -754,7 +780,7 @@ class Importer:
             self._new_pks[creator.person.idx] = pk
             person = _Person(creator.person.name, creator.clean.mobile or "")
             ent = creator.ent
-            search = names.search_text(person.name, person.mobile)
+            search = creator.person.search
             person_rows.append(
                 [
                     pk,

@@ -6,9 +6,10 @@ five shapes, "500万", full-width digits, "+86 138 0013 8000"."""
 from __future__ import annotations
 
 import datetime
+import operator
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -86,6 +87,14 @@ class CleanRow:
     joined: datetime.date | None = None
     rank: str | None = None
     note: str | None = None
+
+    def __reduce__(self):
+        # Pickled by the import between its check and its write: positional values are
+        # quicker to pickle and load than the slots' state.
+        return (CleanRow, _clean_values(self))
+
+
+_clean_values = operator.attrgetter(*(f.name for f in fields(CleanRow)))
 
 
 _SPACES = re.compile(r"\s+")
