@@ -21,21 +21,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 
+from chamber.core.dates import day_span
 from chamber.orgs.models import Organization
 
 from .choices import COUNTED_STATUSES, DonationKind, EventKind, level_rank
 from .models import CheckIn, Donation, Event, EventCoOrganizer, Honor
 from .money import from_cents, sum_cents
-
-
-def _span(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """[start 00:00, the day after end 00:00) in the project's time zone."""
-    tz = timezone.get_default_timezone()
-    begin = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    stop = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return begin, stop
 
 
 def year_span(year: int) -> tuple[datetime.date, datetime.date]:
@@ -44,7 +36,7 @@ def year_span(year: int) -> tuple[datetime.date, datetime.date]:
 
 def events_in(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Event]:
     """Events that count for `org`'s subtree and start in [start, end], each once."""
-    begin, stop = _span(start, end)
+    begin, stop = day_span(start, end)
     return (
         Event.objects.touching(org)
         .filter(status__in=COUNTED_STATUSES, starts_at__gte=begin, starts_at__lt=stop)

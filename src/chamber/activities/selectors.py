@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from chamber.core.dates import day_span
 from chamber.members.models import Enterprise
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -170,14 +171,10 @@ def month_calendar(user: Any, year: int, month: int) -> list[list[dict[str, Any]
     cal = calendar.Calendar(firstweekday=0)
     weeks = cal.monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
+    begin, stop = day_span(first, last)
     rows = (
         events(user)
-        .filter(
-            starts_at__gte=datetime.datetime.combine(first, datetime.time.min, tzinfo=tz),
-            starts_at__lt=datetime.datetime.combine(
-                last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-            ),
-        )
+        .filter(starts_at__gte=begin, starts_at__lt=stop)
         .select_related("organization")
         .order_by("starts_at", "id")
     )

@@ -46,6 +46,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from chamber.core.dates import day_span
 from chamber.members.models import Membership
 from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
@@ -308,11 +309,7 @@ def _case_figures(
     for row in _grouped(with_dept, group, "department").annotate(**aggregates):
         for key in into(row):
             _add(raw_dept[key][row["department"]], row)
-    tz = timezone.get_default_timezone()  # periods are Shanghai days, whatever the request
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    until = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
-    )
+    since, until = day_span(start, end)
     steps = CaseEvent.objects.filter(
         case__in=cases.values("id"),
         step__in=[Step.HAND_OVER, Step.RETURN],

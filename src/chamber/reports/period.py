@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
+from chamber.core.dates import day_span
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,12 @@ class Period:
     @property
     def start_dt(self) -> datetime.datetime:
         """Midnight of the first day, Shanghai time (aware)."""
-        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+        return day_span(self.start, self.end)[0]
 
     @property
     def end_dt(self) -> datetime.datetime:
         """Midnight after the last day, Shanghai time (aware, exclusive)."""
-        return timezone.make_aware(
-            datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min)
-        )
+        return day_span(self.start, self.end)[1]
 
     def label(self) -> str:
         if self.kind == "year":
