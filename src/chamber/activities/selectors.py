@@ -167,7 +167,6 @@ def event_page(user: Any, pk: int) -> dict[str, Any]:
 
 def month_calendar(user: Any, year: int, month: int) -> list[list[dict[str, Any]]]:
     """Weeks (Monday first) of days with the visible events starting that day."""
-    tz = timezone.get_default_timezone()
     cal = calendar.Calendar(firstweekday=0)
     weeks = cal.monthdatescalendar(year, month)
     first, last = weeks[0][0], weeks[-1][-1]
