@@ -48,37 +48,7 @@ def event_figures(
     org: Organization, start: datetime.date, end: datetime.date
 ) -> dict[str, dict[str, int]]:
     """{kind: {count, attendance, enterprises}} for every kind, plus "total"."""
-    events = events_in(org, start, end)
-    counts = dict(events.values("kind").annotate(n=Count("id")).values_list("kind", "n"))
-    checks = CheckIn.objects.filter(registration__event__in=events.values("pk")).order_by()
-    with_ent = Q(registration__enterprise__isnull=False)
-    by_kind = {
-        row["registration__event__kind"]: row
-        for row in checks.values("registration__event__kind").annotate(
-            attendance=Sum("headcount"),
-            enterprises=Count("registration__enterprise", distinct=True, filter=with_ent),
-        )
-    }
-    attendance = {k: r["attendance"] for k, r in by_kind.items()}
-    enterprises = {k: r["enterprises"] for k, r in by_kind.items()}
-    result = {
-        kind: {
-            "count": counts.get(kind, 0),
-            "attendance": attendance.get(kind) or 0,
-            "enterprises": enterprises.get(kind, 0),
-        }
-        for kind in EventKind.values
-    }
-    totals = checks.aggregate(
-        attendance=Sum("headcount"),
-        enterprises=Count("registration__enterprise", distinct=True),
-    )
-    result["total"] = {
-        "count": sum(counts.values()),
-        "attendance": totals["attendance"] or 0,
-        "enterprises": totals["enterprises"] or 0,
-    }
-    return result
+    return event_figures_with_children(org, [], start, end)[0]
 
 
 def event_figures_with_children(
