@@ -84,41 +84,16 @@ def _subtree(org: Organization) -> Q:
     return Q(organization_id__in=org.subtree_ids)
 
 
-def _visit_stats(where: Q, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """count (家次) and distinct enterprises (家) of the visits matching `where` in the
-    period, in all and by kind."""
-    visits = Visit.objects.filter(where, date__range=(start, end)).order_by()
-    counts = dict(visits.values_list("kind").annotate(n=Count("id")))
-    links = Visit.enterprises.through.objects.filter(visit__in=visits.values("id")).order_by()
-    by_kind = dict(
-        links.values_list("visit__kind").annotate(n=Count("enterprise_id", distinct=True))
-    )
-    distinct = links.aggregate(n=Count("enterprise_id", distinct=True))["n"]
-    return {
-        "count": sum(counts.values()),
-        "enterprises": distinct,
-        "by_kind": {
-            kind: {"count": counts.get(kind, 0), "enterprises": by_kind.get(kind, 0)}
-            for kind in VisitKind.values
-        },
-    }
-
-
-def visit_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Visits in `org`'s subtree from `start` to `end`: count (家次), distinct enterprises
-    (家), and the same by kind."""
-    return _visit_stats(_subtree(org), start, end)
-
-
-def visit_figures_with_children(
+def _visit_figures(
     org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
-) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
-    """`visit_figures` of `org` and of every child, from two queries.
+) -> dict[Any, dict[str, Any]]:
+    """Visit figures of `org`'s subtree (key TOTAL), of each child (its pk) and, with
+    children, of the records no child holds (key None), from two queries.
 
     Visits are counted by the database per organisation and kind (additive); the
-    distinct enterprises of the org, of each child, by kind, come from one list of the
-    distinct (organisation, kind, enterprise) triples of the period, worked into sets
-    here: one pass over the links instead of four COUNT(DISTINCT)s."""
+    distinct enterprises of each group and kind come from one list of the distinct
+    (organisation, kind, enterprise) triples of the period, worked into sets here: one
+    pass over the links instead of a COUNT(DISTINCT) per group and kind."""
     owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
     visits = Visit.objects.filter(_subtree(org), date__range=(start, end)).order_by()
     counts = visits.values_list("organization_id", "kind").annotate(n=Count("id"))
@@ -130,19 +105,17 @@ def visit_figures_with_children(
         .values_list("visit__organization_id", "visit__kind", "enterprise_id")
         .distinct()
     )
-    keys: list[Any] = [TOTAL] + [c.pk for c in children]
+    keys: list[Any] = [TOTAL] + ([None] + [c.pk for c in children] if children else [])
     n = {key: defaultdict(int) for key in keys}
     ents: dict[Any, dict[str | None, set[int]]] = {key: defaultdict(set) for key in keys}
     for org_id, kind, count in counts:
-        for key in (TOTAL, owner.get(org_id)):
-            if key is not None:
-                n[key][kind] += count
+        for key in (TOTAL, owner.get(org_id)) if children else (TOTAL,):
+            n[key][kind] += count
     for org_id, kind, ent_id in triples:
-        for key in (TOTAL, owner.get(org_id)):
-            if key is not None:
-                ents[key][kind].add(ent_id)
-                ents[key][None].add(ent_id)
-    figures = {
+        for key in (TOTAL, owner.get(org_id)) if children else (TOTAL,):
+            ents[key][kind].add(ent_id)
+            ents[key][None].add(ent_id)
+    return {
         key: {
             "count": sum(n[key].values()),
             "enterprises": len(ents[key][None]),
@@ -153,7 +126,20 @@ def visit_figures_with_children(
         }
         for key in keys
     }
-    return figures.pop(TOTAL), figures
+
+
+def visit_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Visits in `org`'s subtree from `start` to `end`: count (家次), distinct enterprises
+    (家), and the same by kind."""
+    return _visit_figures(org, [], start, end)[TOTAL]
+
+
+def visit_figures_with_children(
+    org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """`visit_figures` of `org` and of every child, from the same two queries."""
+    found = _visit_figures(org, children, start, end)
+    return found[TOTAL], {c.pk: found[c.pk] for c in children}
 
 
 # --- Cases -------------------------------------------------------------------------------
@@ -266,25 +252,26 @@ def _add(into: dict[str, int], row: dict[str, Any]) -> None:
 
 def _case_figures(
     where: Q,
-    children: list[Organization] | None,
+    children: list[Organization],
     start: datetime.date,
     end: datetime.date,
     today: datetime.date,
 ) -> dict[Any, dict[str, Any]]:
-    """The case figures of the cases matching `where` under the key TOTAL and, given the
-    children, per child: five grouped queries whatever the number of children.
+    """The case figures of the cases matching `where` under the key TOTAL and, given
+    children, per child (its pk) and for the rows no child holds (key None): five
+    grouped queries whatever the number of children.
 
     Every case figure is made of counts (a median of a histogram of counts), so the
     figures of the whole are the sums of the parts: the rows are grouped by the child
     holding them (None for the parent's own), and the total adds all the groups up."""
-    group = child_of(children) if children is not None else None
-    keys = [TOTAL] + ([c.pk for c in children] if children is not None else [])
+    group = child_of(children) if children else None
+    keys: list[Any] = [TOTAL] + ([None] + [c.pk for c in children] if children else [])
     cases = Case.objects.filter(where).order_by()
     relevant = cases.filter(_relevant(start, end, today))
     aggregates = _case_aggregates(start, end, today)
 
     def into(row: dict[str, Any]) -> list[Any]:
-        return [TOTAL] if row["g"] is None else [TOTAL, row["g"]]
+        return [TOTAL, row["g"]] if children else [TOTAL]
 
     raw: dict[Any, dict[str, int]] = defaultdict(dict)
     for row in _grouped(relevant, group).annotate(**aggregates):
@@ -316,7 +303,7 @@ def _case_figures(
         at__gte=since,
         at__lt=until,
     ).order_by()
-    step_group = child_of(children, "case__organization_id") if children is not None else None
+    step_group = child_of(children, "case__organization_id") if children else None
     moves: dict[Any, dict[str, dict[int, int]]] = defaultdict(
         lambda: {"handed": defaultdict(int), "returned": defaultdict(int)}
     )
@@ -367,16 +354,6 @@ def _figures_of(counts: dict[str, int]) -> dict[str, Any]:
     return _shape(counts) | {"overdue_now": counts["overdue_now"]}
 
 
-def _case_stats(
-    where: Q, start: datetime.date, end: datetime.date, today: datetime.date
-) -> dict[str, Any]:
-    """The main case figures (without the breakdowns) of the cases matching `where`."""
-    figures = _case_figures(where, None, start, end, today)[TOTAL]
-    figures.pop("by_category")
-    figures.pop("by_department")
-    return figures
-
-
 def case_figures(
     org: Organization,
     start: datetime.date,
@@ -386,7 +363,7 @@ def case_figures(
     """Cases in `org`'s subtree for the period, with breakdowns by category and by
     department (see the module docstring for the definitions)."""
     today = today or timezone.localdate()
-    return _case_figures(_subtree(org), None, start, end, today)[TOTAL]
+    return _case_figures(_subtree(org), [], start, end, today)[TOTAL]
 
 
 def case_figures_with_children(
@@ -399,7 +376,7 @@ def case_figures_with_children(
     """`case_figures` of `org` and of every child, from one set of grouped queries."""
     today = today or timezone.localdate()
     found = _case_figures(_subtree(org), children, start, end, today)
-    return found.pop(TOTAL), found
+    return found[TOTAL], {c.pk: found[c.pk] for c in children}
 
 
 # --- Both, with the children ---------------------------------------------------------------
@@ -415,27 +392,26 @@ def figures(
     for each direct child (and for records kept on `org` itself, as `own`)."""
     today = today or timezone.localdate()
     children = _children(org, start, end)
-    # Records of the subtree that no child in force holds: the org's own, and those of
-    # children closed before the period.
-    own = _subtree(org)
-    for child in children:
-        own &= ~_subtree(child)
+    # Key None: records of the subtree that no child in force holds (the org's own, and
+    # those of children closed before the period).
+    visits = _visit_figures(org, children, start, end)
+    cases = _case_figures(_subtree(org), children, start, end, today)
 
-    def part(where: Q) -> dict[str, Any]:
-        visits = _visit_stats(where, start, end)
-        visits.pop("by_kind")
-        return {"visits": visits, "cases": _case_stats(where, start, end, today)}
+    def part(key: int | None) -> dict[str, Any]:
+        main = {k: v for k, v in cases[key].items() if k not in ("by_category", "by_department")}
+        return {
+            "visits": {"count": visits[key]["count"], "enterprises": visits[key]["enterprises"]},
+            "cases": main,
+        }
 
     return {
         "organization": org.code,
         "start": start.isoformat(),
         "end": end.isoformat(),
-        "visits": visit_figures(org, start, end),
-        "cases": case_figures(org, start, end, today),
-        "children": [
-            {"code": child.code, "name": child.name, **part(_subtree(child))} for child in children
-        ],
-        "own": part(own),
+        "visits": visits[TOTAL],
+        "cases": cases[TOTAL],
+        "children": [{"code": c.code, "name": c.name, **part(c.pk)} for c in children],
+        "own": part(None if children else TOTAL),
     }
 
 
