@@ -56,10 +56,6 @@ def org_summary(org: Organization) -> dict[str, str]:
     return {"code": org.code, "name": org.name, "name_en": org.name_en, "kind": org.kind}
 
 
-def figures(org: Organization, period: Period) -> dict[str, Any]:
-    return {key: section(org, period) for key, section in SECTIONS}
-
-
 def annual_report(org: Organization, period: Period | int) -> dict[str, Any]:
     """The account of `org`'s subtree for a period (a year given as an int, a quarter or
     custom dates), with the same figures for each child in force during it."""

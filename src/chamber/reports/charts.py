@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from chamber.members.models import Membership
 from chamber.orgs.models import Organization
 
-from .members_figures import subtree_ids
-
 FIRST_YEAR = 2013
 
 
@@ -23,9 +21,9 @@ def member_growth(org: Organization, year: int) -> dict[str, Any]:
     children = list(org.children.order_by("sort_order", "code"))
     owner: dict[int, int] = {}
     for child in children:
-        for pk in subtree_ids(child):
+        for pk in child.subtree_ids:
             owner[pk] = child.pk
-    ids = subtree_ids(org)
+    ids = org.subtree_ids
     years = list(range(FIRST_YEAR, year + 1))
     per_child: dict[int, list[int]] = {c.pk: [0] * len(years) for c in children}
 

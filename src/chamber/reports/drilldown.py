@@ -24,7 +24,7 @@ class Drill:
 
 def _members(fn):
     def rows(org: Organization, period: Period) -> QuerySet:
-        ids = members_figures.subtree_ids(org)
+        ids = org.subtree_ids
         return fn(ids, period).select_related("organization", "enterprise", "person")
 
     return rows

@@ -21,11 +21,6 @@ from chamber.orgs.models import Organization
 from .period import Period
 
 
-def subtree_ids(org: Organization) -> list[int]:
-    """Every organisation below `org`, closed ones included (history counts)."""
-    return org.subtree_ids
-
-
 def one_per_member(qs: QuerySet[Membership]) -> QuerySet[Membership]:
     firsts = (
         qs.order_by()
@@ -127,7 +122,7 @@ def member_figures_of_children(
     joined = Q(joined__range=(period.start, period.end)) & ~Q(came_from_same_child)
     left = Q(left__range=(period.start, period.end)) & ~Q(moved_on_within)
     rows = (
-        _in(subtree_ids(org))
+        _in(org.subtree_ids)
         .order_by()
         .annotate(child=child)
         .filter(child__isnull=False)
@@ -145,7 +140,7 @@ def member_figures_of_children(
 
 
 def member_figures(org: Organization, period: Period) -> dict:
-    ids = subtree_ids(org)
+    ids = org.subtree_ids
     before = period.start - datetime.timedelta(days=1)
     # One pass over the subtree's memberships: four filtered COUNT(DISTINCT member)s,
     # each the count of the drill-down list (QUERYSETS) of the same name.

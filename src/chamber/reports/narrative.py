@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .period import Period, zh_date
+
 SHEET_TITLES = {
     "members": "会员发展",
     "visits": "走访",
@@ -79,8 +81,6 @@ class WorkReport:
 def terms(report: dict[str, Any]) -> dict[str, str]:
     """The words a sentence uses for the report's period: 全年/年末/上年末 for a year,
     本季度/季末/上季末 for a quarter, 期内/期末/期初 for custom dates."""
-    from .period import Period
-
     p = report["period"]
     period = Period(datetime.date.fromisoformat(p["start"]), datetime.date.fromisoformat(p["end"]))
     words = {
@@ -88,11 +88,10 @@ def terms(report: dict[str, Any]) -> dict[str, str]:
         "quarter": {"whole": "本季度", "end": "季末", "prev_end": "上季末", "this": "本季度"},
         "custom": {"whole": "期内", "end": "期末", "prev_end": "期初", "this": "本期"},
     }[period.kind]
-    end = period.end
     return {
         **words,
         "label": period.label_zh(),
-        "end_date": f"{end.year}年{end.month}月{end.day}日",
+        "end_date": zh_date(period.end),
         "kind": period.kind,
     }
 

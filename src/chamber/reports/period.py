@@ -58,7 +58,7 @@ class Period:
             return f"{self.start.year}年"
         if self.kind == "quarter":
             return f"{self.start.year}年第{'一二三四'[self.quarter_number - 1]}季度"
-        return f"{_zh_date(self.start)}至{_zh_date(self.end)}"
+        return f"{zh_date(self.start)}至{zh_date(self.end)}"
 
     def previous_year(self) -> Period:
         return Period(
@@ -83,5 +83,6 @@ class Period:
         return f"{self.start.isoformat()} – {self.end.isoformat()}"
 
 
-def _zh_date(day: datetime.date) -> str:
+def zh_date(day: datetime.date) -> str:
+    """2016年6月30日."""
     return f"{day.year}年{day.month}月{day.day}日"

@@ -24,12 +24,6 @@ from .selectors import report_org
 FIRST_YEAR = 2013
 
 
-def _period(request: HttpRequest):
-    """The period in the query string (year, quarter or start/end), last year by default,
-    and the form that carries any error in it."""
-    return period_from(request.GET)
-
-
 def _context(org, period: Period, form) -> dict:
     return {
         "org": org,
@@ -54,7 +48,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     seconds at district scale, follow into it (htmx, `part=body`) under a progress
     indicator. `part=inline` gives the whole page in one response (no JavaScript)."""
     org = report_org(request.user, code)
-    period, form = _period(request)
+    period, form = period_from(request.GET)
     part = request.GET.get("part")
     context = {
         **_context(org, period, form),
@@ -75,7 +69,7 @@ def records(request: HttpRequest, code: str, section: str, figure: str) -> HttpR
     drill = drilldown.get(section, figure)
     if drill is None:
         raise Http404
-    period, form = _period(request)
+    period, form = period_from(request.GET)
     qs = drill.rows(org, period).order_by("id")
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     return render(
@@ -94,7 +88,7 @@ def records(request: HttpRequest, code: str, section: str, figure: str) -> HttpR
 @login_required
 def download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     org = report_org(request.user, code)
-    period, _form = _period(request)
+    period, _form = period_from(request.GET)
     report = annual_report(org, period)
     label = period.label().replace(" ", "-")
     name = f"{slugify(org.code)}-{slugify(label)}-{'annual' if period.kind == 'year' else 'period'}-report"
