@@ -24,16 +24,23 @@ def memberships_during(
     return qs
 
 
+def _belongs(memberships: QuerySet[Membership], person_id: str, enterprise_id: str) -> Q:
+    """The rule: a person belongs through their own membership, as an enterprise
+    member's representative, or through their enterprise's membership."""
+    return Q(
+        Exists(memberships.filter(person=OuterRef(person_id)))
+        | Exists(memberships.filter(representative=OuterRef(person_id)))
+        | Exists(memberships.filter(enterprise=OuterRef(enterprise_id)))
+    )
+
+
 def people_in(
     org: Organization, start: datetime.date | None = None, end: datetime.date | None = None
 ) -> QuerySet[Person]:
     """People who were members of `org`'s subtree at some time in [start, end]. A member
     who moved between two streets in the period is in both, and once in the district."""
-    ms = memberships_during(org, start, end)
     return Person.objects.filter(
-        Exists(ms.filter(person=OuterRef("pk")))
-        | Exists(ms.filter(representative=OuterRef("pk")))
-        | Exists(ms.filter(enterprise=OuterRef("enterprise_id")))
+        _belongs(memberships_during(org, start, end), "pk", "enterprise_id")
     )
 
 
@@ -48,9 +55,4 @@ def in_subtree(
     filter runs once per row of the (small) outer table, each EXISTS an index lookup,
     instead of first listing every member person of the subtree (a million at district
     scale)."""
-    ms = memberships_during(org, start, end)
-    return Q(
-        Exists(ms.filter(person=OuterRef(f"{person}_id")))
-        | Exists(ms.filter(representative=OuterRef(f"{person}_id")))
-        | Exists(ms.filter(enterprise=OuterRef(f"{person}__enterprise_id")))
-    )
+    return _belongs(memberships_during(org, start, end), f"{person}_id", f"{person}__enterprise_id")
