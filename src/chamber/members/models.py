@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -216,10 +217,15 @@ class Person(models.Model):
         return mask(self.id_number or "", 4, 2)
 
 
+def active_condition(day: datetime.date) -> Q:
+    """A membership in force on `day`: joined by then and not yet left (the condition,
+    for filters and for conditional aggregates)."""
+    return Q(joined__lte=day) & (Q(left__isnull=True) | Q(left__gt=day))
+
+
 class MembershipQuerySet(ScopedQuerySet):
     def active(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(Q(left__isnull=True) | Q(left__gt=on), joined__lte=on)
+        return self.filter(active_condition(on or timezone.localdate()))
 
 
 class Membership(models.Model):

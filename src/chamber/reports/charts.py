@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db import models
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
-from chamber.members.models import Membership
+from chamber.members.models import Membership, active_condition
 from chamber.orgs.models import Organization
 
 FIRST_YEAR = 2013
@@ -27,16 +26,17 @@ def member_growth(org: Organization, year: int) -> dict[str, Any]:
     years = list(range(FIRST_YEAR, year + 1))
     per_child: dict[int, list[int]] = {c.pk: [0] * len(years) for c in children}
 
-    def active(y: int) -> models.Q:
-        end = datetime.date(y, 12, 31)
-        return models.Q(joined__lte=end) & (models.Q(left__isnull=True) | models.Q(left__gt=end))
-
     # One pass: a filtered count per year-end, grouped by organisation.
     rows = (
         Membership.objects.filter(organization_id__in=ids)
         .order_by()
         .values("organization_id")
-        .annotate(**{f"y{y}": Count("id", filter=active(y)) for y in years})
+        .annotate(
+            **{
+                f"y{y}": Count("id", filter=active_condition(datetime.date(y, 12, 31)))
+                for y in years
+            }
+        )
     )
     for row in rows:
         child = owner.get(row["organization_id"])

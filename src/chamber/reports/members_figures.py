@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
-from chamber.members.models import Membership
+from chamber.members.models import Membership, active_condition
 from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
 
@@ -39,10 +39,6 @@ def _in(ids: list[int]) -> QuerySet[Membership]:
     return Membership.objects.filter(organization_id__in=ids)
 
 
-def _active_q(day: datetime.date) -> Q:
-    return Q(joined__lte=day) & (Q(left__isnull=True) | Q(left__gt=day))
-
-
 def _joined_q(ids: list[int], period: Period) -> Q:
     # EXISTS rather than a join: only the period's joins look their predecessor up.
     moved_within = Exists(
@@ -57,7 +53,7 @@ def _left_q(ids: list[int], period: Period) -> Q:
 
 
 def _active_on(ids: list[int], day: datetime.date) -> QuerySet[Membership]:
-    return _in(ids).filter(_active_q(day))
+    return _in(ids).filter(active_condition(day))
 
 
 def _joined(ids: list[int], period: Period) -> QuerySet[Membership]:
@@ -128,8 +124,8 @@ def member_figures_of_children(
         .filter(child__isnull=False)
         .values("child")
         .annotate(
-            total=Count(MEMBER_KEY, distinct=True, filter=_active_q(period.end)),
-            previous=Count(MEMBER_KEY, distinct=True, filter=_active_q(before)),
+            total=Count(MEMBER_KEY, distinct=True, filter=active_condition(period.end)),
+            previous=Count(MEMBER_KEY, distinct=True, filter=active_condition(before)),
             joined=Count(MEMBER_KEY, distinct=True, filter=joined),
             left=Count(MEMBER_KEY, distinct=True, filter=left),
         )
@@ -148,8 +144,8 @@ def member_figures(org: Organization, period: Period) -> dict:
         _in(ids)
         .order_by()
         .aggregate(
-            total=Count(MEMBER_KEY, distinct=True, filter=_active_q(period.end)),
-            previous=Count(MEMBER_KEY, distinct=True, filter=_active_q(before)),
+            total=Count(MEMBER_KEY, distinct=True, filter=active_condition(period.end)),
+            previous=Count(MEMBER_KEY, distinct=True, filter=active_condition(before)),
             joined=Count(MEMBER_KEY, distinct=True, filter=_joined_q(ids, period)),
             left=Count(MEMBER_KEY, distinct=True, filter=_left_q(ids, period)),
         )
