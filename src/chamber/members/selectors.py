@@ -121,6 +121,7 @@ DIRECTORY_FIELDS = [
     "sort_key",
     "organization_id",
     "enterprise_id",
+    "person_id",
     "representative_id",
     "organization__name",
     "organization__name_en",
@@ -350,6 +351,29 @@ def dues_list(
     if arrears:
         qs = qs.annotate(due_cents=cents("amount")).filter(paid_cents__lt=F("due_cents"))
     return qs.order_by("membership__organization__sort_order", "membership__sort_key", "id")
+
+
+def dues_summary(user: Any, *, org: Organization | None, year: int) -> list[dict[str, Any]]:
+    """The report's dues figures (members.figures) for the year, for `org` or for each
+    organisation at the top of the user's scope."""
+    import datetime
+
+    from chamber.orgs.selectors import top_organizations
+
+    from .figures import dues_figures
+
+    orgs = [org] if org is not None else top_organizations(user)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return [{"org": o, **dues_figures(o, start, end)} for o in orgs[:5]]
+
+
+def may(user: Any, obj: Enterprise | Person, perm: str = Perm.CHANGE) -> bool:
+    """Does `user` hold `perm` over an enterprise or person (through the scope rule)?"""
+    from chamber.orgs import scope
+
+    if scope.org_ids(user, perm) is scope.ALL:
+        return True
+    return type(obj).objects.visible_to(user, perm).filter(pk=obj.pk).exists()
 
 
 def owed(due: Due) -> dict[str, Any]:

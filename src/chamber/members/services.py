@@ -26,6 +26,7 @@ from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
+from . import selectors
 from .choices import EnterpriseRoleKind, MemberKind, MilestoneKind, PaymentMethod, Rank
 from .industry import SECTIONS, section_of_division
 from .models import (
@@ -84,9 +85,9 @@ _require = scope.require  # one rule for every service (orgs.scope)
 
 def _require_on(actor: Any, perm: str, obj: Enterprise | Person) -> None:
     """`perm` over an enterprise or person: through a membership in the actor's scope."""
-    if actor is None or scope.org_ids(actor, perm) is scope.ALL:
+    if actor is None:
         return
-    if not type(obj).objects.visible_to(actor, perm).filter(pk=obj.pk).exists():
+    if not selectors.may(actor, obj, perm):
         raise PermissionDenied(_("You may not do this to %(obj)s.") % {"obj": obj})
 
 
