@@ -139,7 +139,8 @@ def _short_cjk(q: str) -> Q:
     character is looked up by its pinyin readings (index-served) and checked on the
     rows found."""
     if len(q) == 2 and text.has_cjk(q[0]) and text.has_cjk(q[1]):
-        return Q(search_text__contains=f" {q} ")
+        # A two-character name is the search text's first word, with no space before it.
+        return Q(search_text__contains=f" {q} ") | Q(search_text__startswith=f"{q} ")
     if text.has_cjk(q):
         readings = Q()
         for reading in text.pinyin_readings(q):
