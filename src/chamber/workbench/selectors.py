@@ -180,8 +180,7 @@ def key_figures(org: Organization, today: datetime.date) -> list[dict[str, Any]]
         value, previous = now[section].get(key), before[section].get(key)
         is_rate = key.endswith("_rate")
         change = _change(value, previous)
-        if is_rate:  # shown in percent and percentage points
-            value = None if value is None else round(value * 100, 1)
+        if is_rate:  # the change of a rate in percentage points
             change = None if change is None else round(change * 100, 1)
         rows.append(
             {
