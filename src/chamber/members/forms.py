@@ -265,8 +265,8 @@ class GroupAdmissionForm(AdmissionForm):
 
 class RoleForm(StyledFormMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
-    role = forms.ChoiceField(label=_("Role"), choices=EnterpriseRoleKind.choices)
-    start = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+    role = forms.ChoiceField(label=_("Role at the enterprise"), choices=EnterpriseRoleKind.choices)
+    start = forms.DateField(label=_("Held from"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
@@ -275,13 +275,13 @@ class RoleForm(StyledFormMixin, forms.Form):
 
 
 class EndRoleForm(StyledFormMixin, forms.Form):
-    end = forms.DateField(label=_("Until"), widget=DateInput(), initial=timezone.localdate)
+    end = forms.DateField(label=_("Held until"), widget=DateInput(), initial=timezone.localdate)
 
 
 class MilestoneForm(StyledFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
-    kind = forms.ChoiceField(label=_("Kind"), choices=MilestoneKind.choices)
-    description = forms.CharField(label=_("Description"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind of milestone"), choices=MilestoneKind.choices)
+    description = forms.CharField(label=_("What happened"), max_length=300)
 
 
 def current_year() -> int:
@@ -317,5 +317,5 @@ class PaymentForm(StyledFormMixin, forms.Form):
         label=_("Amount (CNY)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     paid_on = forms.DateField(label=_("Paid on"), widget=DateInput(), initial=timezone.localdate)
-    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices)
+    method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices)
     receipt_no = forms.CharField(label=_("Receipt number"), max_length=40)
