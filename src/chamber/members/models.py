@@ -500,7 +500,9 @@ class EnterpriseRole(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles"
     )
-    role = models.CharField(_("role at the enterprise"), max_length=16, choices=EnterpriseRoleKind.choices)
+    role = models.CharField(
+        _("role at the enterprise"), max_length=16, choices=EnterpriseRoleKind.choices
+    )
     start = models.DateField(_("held from"), null=True, blank=True)
     end = models.DateField(_("held until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
