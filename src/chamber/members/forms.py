@@ -230,7 +230,10 @@ class PersonSearchForm(StyledFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("Name, pinyin or mobile")}),
     )
     org = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+        label=_("Organisation"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("All organisations"),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -290,7 +293,10 @@ def current_year() -> int:
 
 class DuesFilterForm(StyledFormMixin, forms.Form):
     org = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+        label=_("Organisation"),
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label=_("All organisations"),
     )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     arrears = forms.BooleanField(label=_("Arrears only"), required=False)

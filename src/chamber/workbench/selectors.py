@@ -188,10 +188,19 @@ def key_figures(org: Organization, today: datetime.date) -> list[dict[str, Any]]
                 "key": key,
                 "value": value,
                 "change": change,
+                "change_text": _signed(change),
                 "is_rate": is_rate,
             }
         )
     return rows
+
+
+def _signed(change: float | None) -> str:
+    """+12, -3, +1.5: the change as it is read out, with its sign."""
+    if change is None:
+        return ""
+    text = f"{change:,.2f}".rstrip("0").rstrip(".")
+    return text if change < 0 else f"+{text}"
 
 
 def _change(value: Any, previous: Any) -> float | None:
