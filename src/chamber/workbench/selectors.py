@@ -22,6 +22,7 @@ from chamber.orgs.choices import Perm, Role
 from chamber.orgs.models import Organization, RoleAssignment
 from chamber.orgs.selectors import top_organizations
 from chamber.politics import selectors as politics
+from chamber.politics.choices import AWAITING_REPLY
 from chamber.politics.choices import Status as ProposalStatus
 from chamber.reports.annual import SECTIONS
 from chamber.reports.period import Period
@@ -102,20 +103,20 @@ def events_ahead(user: Any, today: datetime.date) -> dict[str, list]:
     }
 
 
-def proposals_waiting(user: Any) -> dict[str, Any]:
-    counts = dict(
-        politics.proposals(user, Perm.CHANGE)
-        .filter(status__in=PROPOSAL_STEPS_DUE)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
+def proposals_waiting(user: Any, today: datetime.date) -> dict[str, Any]:
+    """Proposals waiting for a step, by status, and those whose reply is overdue, in one
+    query (the proposals' scope condition is the costly part: read it once)."""
+    conditions = {str(s): Q(status=s) for s in PROPOSAL_STEPS_DUE}
+    conditions["overdue"] = Q(status__in=AWAITING_REPLY, reply_due__lt=today)
+    counts = politics.proposals(user, Perm.CHANGE).aggregate(
+        **{key: Count("pk", filter=c) for key, c in conditions.items()}
     )
     rows = [
-        {"status": s, "label": ProposalStatus(s).label, "count": counts[s]}
+        {"status": s, "label": ProposalStatus(s).label, "count": counts[str(s)]}
         for s in PROPOSAL_STEPS_DUE
-        if counts.get(s)
+        if counts[str(s)]
     ]
-    return {"rows": rows, "total": sum(r["count"] for r in rows)}
+    return {"rows": rows, "total": sum(r["count"] for r in rows), "overdue": counts["overdue"]}
 
 
 def waiting(user: Any, today: datetime.date) -> dict[str, Any]:
@@ -226,8 +227,7 @@ def start_page(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
         "queue": casework.queue_counts(user, today=today) if may_change else None,
         "visits": my_visits(user, today),
         "events": events_ahead(user, today),
-        "proposals": proposals_waiting(user) if may_change else None,
-        "proposals_overdue": politics.overdue_count(user) if may_change else 0,
+        "proposals": proposals_waiting(user, today) if may_change else None,
         "waiting": waiting(user, today) if may_change else None,
         "leader_org": tops[0] if tops and is_leader(user) else None,
         "may_change": may_change,
