@@ -214,12 +214,15 @@ class Person(models.Model):
 
     @staticmethod
     def scope_condition(org_ids: frozenset[int]):
+        # IN (subquery) rather than correlated EXISTS: each set is read once through an
+        # index, not probed per person (a street secretary's people list took 2 s on
+        # SQLite at 3,000 members with EXISTS).
         in_scope = Membership.objects.filter(organization_id__in=org_ids)
         return (
             Q(organization_id__in=org_ids)
-            | Exists(in_scope.filter(person=OuterRef("pk")))
-            | Exists(in_scope.filter(representative=OuterRef("pk")))
-            | Exists(in_scope.filter(enterprise=OuterRef("enterprise_id")))
+            | Q(pk__in=in_scope.filter(person__isnull=False).values("person_id"))
+            | Q(pk__in=in_scope.filter(representative__isnull=False).values("representative_id"))
+            | Q(enterprise_id__in=in_scope.filter(enterprise__isnull=False).values("enterprise_id"))
         )
 
     @property
