@@ -426,3 +426,19 @@ def test_api_person_roles_over_time_and_masking(world):
 
 def test_schema_is_valid():
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)
+
+
+def test_page_changes_the_representative_keeping_history(world):
+    new_rep = services.create_person(actor=world.secretary, name="孟晚舟", enterprise=world.ent_x)
+    c = _client(world.secretary)
+    url = reverse("members:membership_representative", args=[world.m_x.pk])
+    r = c.post(url, {"rep-person": new_rep.pk, "rep-on": "2017-06-01"})
+    assert r.status_code == 302
+    world.m_x.refresh_from_db()
+    assert world.m_x.representative == new_rep
+    roles = EnterpriseRole.objects.filter(enterprise=world.ent_x, role="representative")
+    assert [(r.person_id, r.start) for r in roles if r.end is None] == [
+        (new_rep.pk, datetime.date(2017, 6, 1))
+    ]
+    other = reverse("members:membership_representative", args=[world.m_f.pk])
+    assert c.post(other, {"rep-person": new_rep.pk, "rep-on": "2017-06-01"}).status_code == 404

@@ -277,6 +277,15 @@ class RoleForm(StyledFormMixin, forms.Form):
         self.fields["person"].queryset = enterprise.people.order_by("name")
 
 
+class RepresentativeForm(StyledFormMixin, forms.Form):
+    person = forms.ModelChoiceField(label=_("New representative"), queryset=Person.objects.none())
+    on = forms.DateField(label=_("Held from"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = enterprise.people.order_by("name")
+
+
 class EndRoleForm(StyledFormMixin, forms.Form):
     end = forms.DateField(label=_("Held until"), widget=DateInput(), initial=timezone.localdate)
 

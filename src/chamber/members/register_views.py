@@ -33,6 +33,7 @@ from .forms import (
     PersonForm,
     PersonSearchForm,
     RegisteringOrgForm,
+    RepresentativeForm,
     RoleForm,
 )
 from .models import EnterpriseRole
@@ -233,6 +234,33 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     if back == "person":
         return redirect("members:person", pk=role.person_id)
     return redirect("members:enterprise", pk=role.enterprise_id)
+
+
+@login_required
+@require_POST
+def membership_representative(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new representative for an enterprise member: the old one's role ends that day
+    and stays in the history; both show on the enterprise's trail."""
+    m = get_object_or_404(
+        selectors.memberships(request.user, Perm.CHANGE).select_related("enterprise"),
+        pk=pk,
+        enterprise__isnull=False,
+    )
+    form = RepresentativeForm(request.POST, enterprise=m.enterprise, prefix="rep")
+    if form.is_valid():
+        try:
+            services.replace_representative(
+                actor=request.user,
+                membership=m,
+                person=form.cleaned_data["person"],
+                on=form.cleaned_data["on"],
+            )
+            messages.success(request, _("The representative was changed."))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+    else:
+        messages.error(request, _("Check the form: %(e)s") % {"e": form.errors.as_text()})
+    return redirect("members:enterprise", pk=m.enterprise_id)
 
 
 @login_required

@@ -20,6 +20,11 @@ urlpatterns = [
     path("memberships/<int:pk>/", register_views.membership_detail, name="membership"),
     path("enterprises/<int:pk>/roles/", register_views.role_add, name="role_add"),
     path("roles/<int:pk>/end/", register_views.role_end, name="role_end"),
+    path(
+        "memberships/<int:pk>/representative/",
+        register_views.membership_representative,
+        name="membership_representative",
+    ),
     path("enterprises/<int:pk>/milestones/", register_views.milestone_add, name="milestone_add"),
     path("dues/", register_views.dues, name="dues"),
     path("dues/rates/", register_views.dues_rate, name="dues_rate"),

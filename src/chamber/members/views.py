@@ -23,6 +23,7 @@ from .forms import (
     EnterpriseForm,
     LeaveForm,
     MilestoneForm,
+    RepresentativeForm,
     RoleForm,
     TransferForm,
 )
@@ -84,6 +85,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         admission_form=AdmissionForm(user=request.user),
         roles=selectors.enterprise_roles(request.user, ent),
         role_form=RoleForm(enterprise=ent, prefix="role"),
+        representative_form=RepresentativeForm(enterprise=ent, prefix="rep"),
         milestone_form=MilestoneForm(prefix="ms"),
         revealed=request.session.pop(f"revealed-{ent.pk}", None),
     )
