@@ -442,3 +442,15 @@ def test_page_changes_the_representative_keeping_history(world):
     ]
     other = reverse("members:membership_representative", args=[world.m_f.pk])
     assert c.post(other, {"rep-person": new_rep.pk, "rep-on": "2017-06-01"}).status_code == 404
+
+
+def test_new_person_at_an_enterprise_proposes_its_chamber(world):
+    c = _client(world.staff)
+    r = c.get(reverse("members:person_create") + f"?enterprise={world.ent_f.pk}")
+    assert r.context["org_form"]["organization"].value() == world.fuyong.pk
+    assert (
+        _client(world.secretary)
+        .get(reverse("members:person_create") + f"?enterprise={world.ent_f.pk}")
+        .status_code
+        == 404
+    )

@@ -248,9 +248,20 @@ class RegisteringOrgForm(StyledFormMixin, forms.Form):
         help_text=_("The organisation whose staff keep this person's record."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, enterprise: Enterprise | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = visible_organizations(user, Perm.CHANGE)
+        orgs = visible_organizations(user, Perm.CHANGE)
+        self.fields["organization"].queryset = orgs
+        # Proposed: the chamber the enterprise belongs to, else the user's only one.
+        chamber = (
+            orgs.filter(memberships__enterprise=enterprise, memberships__left__isnull=True).first()
+            if enterprise is not None
+            else None
+        )
+        if chamber is None and len(orgs[:2]) == 1:
+            chamber = orgs.first()
+        if chamber is not None:
+            self.initial.setdefault("organization", chamber.pk)
 
 
 class GroupAdmissionForm(AdmissionForm):

@@ -99,7 +99,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
         enterprise = selectors.get_enterprise(request.user, int(ent_id), Perm.CHANGE)
     as_member = request.GET.get("member") == "individual" or "m-organization" in request.POST
     form = PersonForm(request.POST or None)
-    org_form = RegisteringOrgForm(request.POST or None, user=request.user, prefix="o")
+    org_form = RegisteringOrgForm(
+        request.POST or None, user=request.user, enterprise=enterprise, prefix="o"
+    )
     admission = AdmissionForm(request.POST or None, user=request.user, prefix="m")
     forms_ok = form.is_valid() and (admission.is_valid() if as_member else org_form.is_valid())
     if request.method == "POST" and forms_ok:
