@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -427,10 +427,11 @@ def event(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @member_view
-@require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     m: Member = request.member
-    reg = m.registration(pk)
+    reg = m.registration(pk)  # another member's sign-up: 404 before anything else
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         services.cancel(member=m, registration=reg)
     except ValidationError as e:
