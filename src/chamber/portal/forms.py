@@ -54,6 +54,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); the service checks
+    what they are."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class ProblemForm(forms.Form):
     enterprise = forms.TypedChoiceField(label=_("Enterprise"), coerce=int)
     category = forms.ModelChoiceField(
@@ -61,7 +76,7 @@ class ProblemForm(forms.Form):
     )
     title = forms.CharField(label=_("The problem in a line"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
