@@ -34,6 +34,8 @@ run: install
 	@echo "    xixiang   secretary of the Xixiang street chamber"
 	@echo "    leader    leader, read-only"
 	@echo "    admin     administrator"
+	@echo "  Members' portal (http://127.0.0.1:$(PORT)/portal/login/), demo member sign-in:"
+	@CHAMBER_DEBUG=1 $(BIN)/chamber demo_member
 	@echo ""
 	CHAMBER_DEBUG=1 $(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
 		--workers 2 --blocking-threads 2 --no-ws chamber.wsgi:application
