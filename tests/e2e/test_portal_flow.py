@@ -144,6 +144,7 @@ def test_member_problem_rating_and_ticket_at_390(page, world, browser):
 
     # The remaining pages, for the record.
     for name, path in [
+        ("problem", f"/portal/problems/{case.pk}/"),
         ("enterprise", "/portal/enterprise/"),
         ("membership", "/portal/membership/"),
         ("problems", "/portal/problems/"),

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chamber.casework.models import Category
+from chamber.core.forms import StyledFormMixin
 from chamber.members.choices import Rank
 from chamber.members.industry import SECTIONS
 from chamber.orgs.models import Organization
 
 
-class MobileForm(forms.Form):
+class MobileForm(StyledFormMixin, forms.Form):
     mobile = forms.CharField(
         label=_("Mobile number"),
         max_length=20,
@@ -19,7 +20,7 @@ class MobileForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(StyledFormMixin, forms.Form):
     code = forms.CharField(
         label=_("Code from the SMS"),
         max_length=6,
@@ -34,11 +35,11 @@ class PasswordSignInForm(MobileForm):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(StyledFormMixin, forms.Form):
     password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, min_length=8)
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(StyledFormMixin, forms.Form):
     contact_name = forms.CharField(label=_("Contact"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     business_address = forms.CharField(label=_("Business address"), max_length=200, required=False)
@@ -69,7 +70,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(StyledFormMixin, forms.Form):
     enterprise = forms.TypedChoiceField(label=_("Enterprise"), coerce=int)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(active=True).order_by("sort_order")
@@ -87,7 +88,7 @@ class ProblemForm(forms.Form):
         self.fields["enterprise"].choices = [(e.pk, e.name) for e in enterprises]
 
 
-class RatingForm(forms.Form):
+class RatingForm(StyledFormMixin, forms.Form):
     score = forms.TypedChoiceField(
         label=_("Your rating"),
         coerce=int,
@@ -99,7 +100,12 @@ class RatingForm(forms.Form):
     )
 
 
-class SignUpForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].widget.attrs["class"] = "form-check-input"
+
+
+class SignUpForm(StyledFormMixin, forms.Form):
     person = forms.TypedChoiceField(label=_("Who comes"), coerce=int)
 
     def __init__(self, *args, people=(), **kwargs):
@@ -107,7 +113,7 @@ class SignUpForm(forms.Form):
         self.fields["person"].choices = [(p.pk, p.name) for p in people]
 
 
-class InviteForm(forms.Form):
+class InviteForm(StyledFormMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Chamber"), queryset=Organization.objects.none())
     person = forms.IntegerField(label=_("Person number"), min_value=1, required=False)
     file = forms.FileField(
@@ -120,7 +126,7 @@ class InviteForm(forms.Form):
             self.fields["organization"].queryset = organizations
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(StyledFormMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Chamber"), queryset=Organization.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
@@ -138,5 +144,5 @@ class NoticeForm(forms.Form):
         ]
 
 
-class DecideForm(forms.Form):
+class DecideForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

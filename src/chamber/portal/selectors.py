@@ -17,7 +17,8 @@ from chamber.activities.choices import ACTIVE_REGISTRATION, EventStatus
 from chamber.activities.models import Event, Registration
 from chamber.casework.models import Case
 from chamber.members.models import Enterprise, EnterpriseRole, Membership, Person
-from chamber.orgs.models import Organization
+from chamber.orgs.choices import Role
+from chamber.orgs.models import Organization, RoleAssignment
 from chamber.politics.models import PoliticalPost, Proposal
 
 from .models import ChangeRequest, MemberAccount, Notice
@@ -67,6 +68,16 @@ class Member:
 
     def chambers(self) -> QuerySet[Organization]:
         return Organization.objects.filter(path__in=self.org_paths).order_by("path")
+
+    def contacts(self) -> QuerySet[RoleAssignment]:
+        """The secretaries of the member's chambers: whom to ask."""
+        return (
+            RoleAssignment.objects.filter(
+                organization__path__in=self.org_paths, role=Role.SECRETARY, user__is_active=True
+            )
+            .select_related("user", "organization")
+            .order_by("organization__path", "user__last_name")
+        )
 
     # --- Notices --------------------------------------------------------------------
 

@@ -44,14 +44,7 @@ BACKEND = "chamber.orgs.backends.ChamberBackend"
 
 
 def _errors(form, e: ValidationError) -> None:
-    if hasattr(e, "error_dict"):
-        for field, errs in e.error_dict.items():
-            target = field if field in form.fields else None
-            for err in errs:
-                form.add_error(target, err)
-    else:
-        for msg in e.messages:
-            form.add_error(None, msg)
+    form.add_service_error(e)
 
 
 def _ip(request: HttpRequest) -> str | None:
@@ -223,6 +216,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "portal/home.html",
         {
             "chambers": list(m.chambers()),
+            "contacts": list(m.contacts()),
             "notices": list(m.notices()[:5]),
             "events": list(m.upcoming_events()[:5]),
             "open_cases": list(m.cases().exclude(status__in=FINAL_STATUSES)[:10]),
