@@ -63,7 +63,10 @@ def test_problem_from_raise_to_member_rating(client, world, portal):
     case.refresh_from_db()
     assert case.status == Status.FOLLOWED_UP and case.satisfaction_score == 5
     assert MemberRating.objects.filter(case=case, account=portal.x).count() == 1
-    assert "rated by the member in the portal" in client.get(f"/portal/problems/{case.pk}/").content.decode()
+    assert (
+        "rated by the member in the portal"
+        in client.get(f"/portal/problems/{case.pk}/").content.decode()
+    )
     # Once per resolution.
     r = client.post(f"/portal/problems/{case.pk}/", {"score": "1", "comment": "x"})
     case.refresh_from_db()
@@ -108,7 +111,12 @@ def test_change_request_approved_enters_the_register_audited(client, world, port
     # Staff of another street cannot see or decide it.
     client.force_login(world.other_secretary)
     assert "张经理" not in client.get("/members/online/changes/").content.decode()
-    assert client.post(f"/members/online/changes/{req.pk}/decide/", {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(
+            f"/members/online/changes/{req.pk}/decide/", {"decision": "approve"}
+        ).status_code
+        == 404
+    )
     client.force_login(world.secretary)
     page = client.get("/members/online/changes/").content.decode()
     assert "张经理" in page
@@ -130,7 +138,9 @@ def test_change_request_refused_needs_a_reason(client, world, portal):
     client.post(f"/members/online/changes/{req.pk}/decide/", {"decision": "refuse"})
     req.refresh_from_db()
     assert req.status == "pending"
-    client.post(f"/members/online/changes/{req.pk}/decide/", {"decision": "refuse", "reason": "人数有误"})
+    client.post(
+        f"/members/online/changes/{req.pk}/decide/", {"decision": "refuse", "reason": "人数有误"}
+    )
     req.refresh_from_db()
     assert req.status == "refused"
     world.ent_x.refresh_from_db()
@@ -167,7 +177,11 @@ def test_notices_by_chamber_industry_and_rank(client, world, portal):
     Notice.objects.create(organization=world.district, title="全区通知", body="b", published_at=now)
     Notice.objects.create(organization=world.fuyong, title="福永通知", body="b", published_at=now)
     Notice.objects.create(
-        organization=world.xixiang, title="制造业通知", body="b", industry_section="C", published_at=now
+        organization=world.xixiang,
+        title="制造业通知",
+        body="b",
+        industry_section="C",
+        published_at=now,
     )
     Notice.objects.create(
         organization=world.xixiang, title="会长通知", body="b", rank="1_president", published_at=now
@@ -195,7 +209,10 @@ def test_staff_publish_notice_in_scope(client, world, portal):
 def test_membership_shows_dues_and_receipts(client, world, portal):
     due = members.set_due(actor=world.secretary, membership=world.m_x, year=2026, amount="2000")
     members.record_payment(
-        actor=world.secretary, due=due, paid_on=datetime.date(2026, 3, 1), amount="1500",
+        actor=world.secretary,
+        due=due,
+        paid_on=datetime.date(2026, 3, 1),
+        amount="1500",
         receipt_no="XX2026-007",
     )
     sign_in(client, portal.x)
@@ -211,7 +228,9 @@ def test_invitations_page_and_scope(client, world, portal):
     newcomer = PersonFactory(name="新会员", enterprise=world.ent_x)
     r = client.post("/members/online/", {"organization": world.xixiang.pk, "person": newcomer.pk})
     assert "/portal/invite/" in r.content.decode() and "<svg" in r.content.decode()
-    r = client.post("/members/online/", {"organization": world.xixiang.pk, "person": world.rep_f.pk})
+    r = client.post(
+        "/members/online/", {"organization": world.xixiang.pk, "person": world.rep_f.pk}
+    )
     assert "is not with a member" in r.content.decode()
 
 

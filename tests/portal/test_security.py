@@ -18,7 +18,13 @@ from chamber.portal.selectors import Member
 
 from .conftest import sign_in
 
-ARG = {"int": "1", "slug": "x", "str": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+ARG = {
+    "int": "1",
+    "slug": "x",
+    "str": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def _routes(patterns=None, prefix: str = ""):
@@ -69,9 +75,7 @@ def test_member_who_signs_in_on_the_staff_page_is_kept_out_too(client, portal):
     user = portal.x.user
     user.set_password("Member-pass-2026")
     user.save()
-    r = client.post(
-        "/accounts/login/", {"username": user.username, "password": "Member-pass-2026"}
-    )
+    r = client.post("/accounts/login/", {"username": user.username, "password": "Member-pass-2026"})
     assert r.status_code == 302
     assert client.get("/").status_code == 403
     assert client.get("/api/v1/enterprises/").status_code == 403
@@ -130,9 +134,7 @@ def test_every_portal_route_with_another_members_id_is_404(client, world, portal
     from django.urls import get_resolver
 
     portal_patterns = get_resolver().resolve("/portal/").url_name  # noqa: F841
-    resolver = next(
-        p for p in get_resolver().url_patterns if str(p.pattern) == "portal/"
-    )
+    resolver = next(p for p in get_resolver().url_patterns if str(p.pattern) == "portal/")
     with_ids = [p for p in resolver.url_patterns if "<int:" in str(p.pattern)]
     assert {p.name for p in with_ids} == set(by_name)  # a new route must be listed here
     for p in with_ids:

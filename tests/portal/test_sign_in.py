@@ -57,9 +57,11 @@ def test_five_tries_per_code_then_back_off(portal):
         services.verify_code(mobile=mobile, code=code)
     assert LoginCode.objects.get(mobile=mobile).tries == 5
     # Back-off: no new code for 5 minutes, then one; a second burnt code doubles it.
-    with time_machine.travel(datetime.timedelta(minutes=4)):
-        with pytest.raises(ValidationError, match="Too many wrong codes"):
-            services.request_code(mobile=mobile, ip="10.0.0.1")
+    with (
+        time_machine.travel(datetime.timedelta(minutes=4)),
+        pytest.raises(ValidationError, match="Too many wrong codes"),
+    ):
+        services.request_code(mobile=mobile, ip="10.0.0.1")
     with time_machine.travel(datetime.timedelta(minutes=6)):
         services.request_code(mobile=mobile, ip="10.0.0.1")
 
@@ -68,9 +70,11 @@ def test_code_expires_after_five_minutes(portal):
     mobile = portal.x.person.mobile
     services.request_code(mobile=mobile, ip=None)
     code = last_code(mobile)
-    with time_machine.travel(datetime.timedelta(minutes=5, seconds=1)):
-        with pytest.raises(ValidationError, match="wrong or has expired"):
-            services.verify_code(mobile=mobile, code=code)
+    with (
+        time_machine.travel(datetime.timedelta(minutes=5, seconds=1)),
+        pytest.raises(ValidationError, match="wrong or has expired"),
+    ):
+        services.verify_code(mobile=mobile, code=code)
 
 
 def test_rate_limits_per_number_and_per_address(portal):
@@ -81,9 +85,11 @@ def test_rate_limits_per_number_and_per_address(portal):
     for i in range(1, 5):
         with time_machine.travel(datetime.timedelta(minutes=2 * i)):
             services.request_code(mobile=mobile, ip="10.0.0.2")
-    with time_machine.travel(datetime.timedelta(minutes=11)):
-        with pytest.raises(ValidationError, match="Too many codes for this number"):
-            services.request_code(mobile=mobile, ip="10.0.0.2")
+    with (
+        time_machine.travel(datetime.timedelta(minutes=11)),
+        pytest.raises(ValidationError, match="Too many codes for this number"),
+    ):
+        services.request_code(mobile=mobile, ip="10.0.0.2")
     # Per address: 20 an hour whatever the numbers.
     for i in range(15):
         services.request_code(mobile=f"1390000{i:04d}", ip="10.0.0.2")

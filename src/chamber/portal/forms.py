@@ -46,7 +46,9 @@ class ChangeForm(StyledFormMixin, forms.Form):
     registered_address = forms.CharField(
         label=_("Registered address"), max_length=200, required=False
     )
-    employees = forms.IntegerField(label=_("Employees"), min_value=0, max_value=10_000_000, required=False)
+    employees = forms.IntegerField(
+        label=_("Employees"), min_value=0, max_value=10_000_000, required=False
+    )
     main_products = forms.CharField(label=_("Main products"), max_length=200, required=False)
     note = forms.CharField(label=_("Note to the chamber"), max_length=300, required=False)
 
@@ -99,7 +101,6 @@ class RatingForm(StyledFormMixin, forms.Form):
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["score"].widget.attrs["class"] = "form-check-input"
@@ -116,9 +117,7 @@ class SignUpForm(StyledFormMixin, forms.Form):
 class InviteForm(StyledFormMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Chamber"), queryset=Organization.objects.none())
     person = forms.IntegerField(label=_("Person number"), min_value=1, required=False)
-    file = forms.FileField(
-        label=_("CSV of person numbers (column person_id)"), required=False
-    )
+    file = forms.FileField(label=_("CSV of person numbers (column person_id)"), required=False)
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -84,6 +84,9 @@ class LoginCode(models.Model):
     class Meta:
         indexes = [models.Index(fields=["ip", "created_at"], name="logincode_ip")]
 
+    def __str__(self) -> str:
+        return f"{self.mobile[:3]}****{self.mobile[-4:]} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class ChangeStatus(models.TextChoices):
     PENDING = "pending", _("waiting for approval")
@@ -189,6 +192,9 @@ class ProblemPhoto(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.file.name
+
 
 class MemberRating(models.Model):
     """The follow-up rating a member gave in the portal: one per resolution (a case
@@ -205,3 +211,6 @@ class MemberRating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "round"], name="one_member_rating_per_round")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.round}"

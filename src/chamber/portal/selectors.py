@@ -84,9 +84,9 @@ class Member:
     def notices(self) -> QuerySet[Notice]:
         ms = list(self.memberships().values_list("rank", flat=True))
         industries = list(
-            self.enterprises().exclude(industry_section="").values_list(
-                "industry_section", flat=True
-            )
+            self.enterprises()
+            .exclude(industry_section="")
+            .values_list("industry_section", flat=True)
         )
         return (
             Notice.objects.filter(
@@ -127,9 +127,7 @@ class Member:
         )
 
     def upcoming_events(self) -> QuerySet[Event]:
-        return self.events().filter(
-            status=EventStatus.ANNOUNCED, ends_at__gte=timezone.now()
-        )
+        return self.events().filter(status=EventStatus.ANNOUNCED, ends_at__gte=timezone.now())
 
     def event(self, pk: int) -> Event:
         return _get(self.events(), pk)
@@ -198,6 +196,4 @@ def _get(qs: QuerySet, pk: int):
 def account_for(user) -> MemberAccount | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
-        MemberAccount.objects.select_related("person", "user").filter(user_id=user.pk).first()
-    )
+    return MemberAccount.objects.select_related("person", "user").filter(user_id=user.pk).first()

@@ -100,9 +100,7 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def invite(
-    *, actor: Any, person: Person, organization: Organization
-) -> tuple[MemberAccount, str]:
+def invite(*, actor: Any, person: Person, organization: Organization) -> tuple[MemberAccount, str]:
     """Invite `person` to the portal on behalf of `organization` (a chamber in the
     actor's scope where the person is a member or works at a member). Returns the
     account and the invitation token (only its hash is stored); inviting again issues
@@ -199,7 +197,10 @@ def request_code(*, mobile: str, ip: str | None) -> None:
         raise ValidationError({"mobile": _("A code was sent a moment ago; wait a minute.")})
     if recent.count() >= CODES_PER_NUMBER_HOUR:
         raise ValidationError({"mobile": _("Too many codes for this number; try again later.")})
-    if ip and LoginCode.objects.filter(ip=ip, created_at__gte=hour).count() >= CODES_PER_ADDRESS_HOUR:
+    if (
+        ip
+        and LoginCode.objects.filter(ip=ip, created_at__gte=hour).count() >= CODES_PER_ADDRESS_HOUR
+    ):
         raise ValidationError({"mobile": _("Too many codes from this network; try again later.")})
     if _lockout_until(mobile, now):
         raise ValidationError(

@@ -44,7 +44,13 @@ def invite_rows(actor, organization: Organization, person_ids: list[int]) -> lis
         try:
             account, token = services.invite(actor=actor, person=person, organization=organization)
         except (ValidationError, PermissionDenied) as e:
-            rows.append({"person_id": pid, "name": person.name, "error": " ".join(getattr(e, "messages", [str(e)]))})
+            rows.append(
+                {
+                    "person_id": pid,
+                    "name": person.name,
+                    "error": " ".join(getattr(e, "messages", [str(e)])),
+                }
+            )
         else:
             rows.append({"person_id": pid, "name": person.name, "account": account, "token": token})
     return rows
@@ -95,7 +101,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
             rows = invite_rows(request.user, org, ids)
             for r in rows:
                 if "token" in r:
-                    r["link"] = request.build_absolute_uri(reverse("portal:invitation", args=[r["token"]]))
+                    r["link"] = request.build_absolute_uri(
+                        reverse("portal:invitation", args=[r["token"]])
+                    )
                     r["qr"] = qr_svg(r["link"], scale=3)
     accounts = (
         MemberAccount.objects.visible_to(request.user)
@@ -141,15 +149,24 @@ def changes(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     from chamber.members.models import Enterprise
 
-    labels = {f: str(Enterprise._meta.get_field(f).verbose_name) for f in services.CHANGEABLE_FIELDS}
+    labels = {
+        f: str(Enterprise._meta.get_field(f).verbose_name) for f in services.CHANGEABLE_FIELDS
+    }
     reqs = []
     for r in qs[:200]:
-        r.diff = [{"field": labels.get(k, k), "old": v[0], "new": v[1]} for k, v in r.changes.items()]
+        r.diff = [
+            {"field": labels.get(k, k), "old": v[0], "new": v[1]} for k, v in r.changes.items()
+        ]
         reqs.append(r)
     return render(
         request,
         "portal/staff/changes.html",
-        {"requests": reqs, "status": status, "statuses": ChangeStatus.choices, "form": DecideForm()},
+        {
+            "requests": reqs,
+            "status": status,
+            "statuses": ChangeStatus.choices,
+            "form": DecideForm(),
+        },
     )
 
 

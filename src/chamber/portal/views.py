@@ -250,7 +250,9 @@ def enterprise(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "note"}
         try:
-            services.propose_change(member=m, enterprise=ent, data=data, note=form.cleaned_data["note"])
+            services.propose_change(
+                member=m, enterprise=ent, data=data, note=form.cleaned_data["note"]
+            )
         except ValidationError as e:
             _errors(form, e)
         else:
@@ -284,7 +286,9 @@ def membership(request: HttpRequest) -> HttpResponse:
         for due in ms_.dues.all():
             payments = list(due.payments.all())
             paid = sum((p.amount for p in payments), start=type(due.amount)(0))
-            dues.append({"due": due, "paid": paid, "owing": due.amount - paid, "payments": payments})
+            dues.append(
+                {"due": due, "paid": paid, "owing": due.amount - paid, "payments": payments}
+            )
         rows.append({"membership": ms_, "dues": dues})
     return render(request, "portal/membership.html", {"rows": rows})
 
@@ -316,7 +320,9 @@ def problem_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as e:
             _errors(form, e)
         else:
-            messages.success(request, _("Your problem is sent to %(org)s.") % {"org": case.organization})
+            messages.success(
+                request, _("Your problem is sent to %(org)s.") % {"org": case.organization}
+            )
             return redirect("portal:problem", pk=case.pk)
     return render(request, "portal/problem_new.html", {"form": form})
 
@@ -359,7 +365,10 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and can_rate and form.is_valid():
         try:
             services.rate_case(
-                member=m, case=case, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+                member=m,
+                case=case,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
             )
         except ValidationError as e:
             _errors(form, e)
@@ -450,7 +459,9 @@ def ticket(request: HttpRequest, pk: int) -> HttpResponse:
 @member_view
 def attendance(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "portal/attendance.html", {"registrations": list(request.member.attendance()[:200])}
+        request,
+        "portal/attendance.html",
+        {"registrations": list(request.member.attendance()[:200])},
     )
 
 
@@ -471,7 +482,9 @@ def proposals(request: HttpRequest) -> HttpResponse:
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.member.proposal(pk)
     return render(
-        request, "portal/proposal.html", {"proposal": p, "replies": list(p.replies.order_by("round"))}
+        request,
+        "portal/proposal.html",
+        {"proposal": p, "replies": list(p.replies.order_by("round"))},
     )
 
 
@@ -481,4 +494,3 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(path.read_text(), content_type="application/javascript")
     response["Cache-Control"] = "no-cache"
     return response
-

@@ -8,124 +8,318 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casework', '0002_reference_data'),
-        ('members', '0005_register_roles_dues_rates'),
-        ('orgs', '0001_initial'),
+        ("casework", "0002_reference_data"),
+        ("members", "0005_register_roles_dues_rates"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MemberAccount',
+            name="MemberAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('invited_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='invited')),
-                ('invite_token_hash', models.CharField(max_length=64, unique=True)),
-                ('activated_at', models.DateTimeField(blank=True, null=True, verbose_name='first sign-in')),
-                ('consent_version', models.CharField(blank=True, max_length=20, verbose_name='notice accepted')),
-                ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
-                ('is_demo', models.BooleanField(default=False, editable=False)),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='invited by')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='account', to='members.person', verbose_name='person')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='member_account', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "invited_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="invited"),
+                ),
+                ("invite_token_hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "activated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first sign-in"),
+                ),
+                (
+                    "consent_version",
+                    models.CharField(blank=True, max_length=20, verbose_name="notice accepted"),
+                ),
+                (
+                    "consent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted at"),
+                ),
+                ("is_demo", models.BooleanField(default=False, editable=False)),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="invited by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="account",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="member_account",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'member account',
-                'verbose_name_plural': 'member accounts',
-                'ordering': ['-invited_at', '-id'],
+                "verbose_name": "member account",
+                "verbose_name_plural": "member accounts",
+                "ordering": ["-invited_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LoginCode',
+            name="LoginCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mobile', models.CharField(db_index=True, max_length=11)),
-                ('code_hash', models.CharField(max_length=128)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('tries', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='portal.memberaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mobile", models.CharField(db_index=True, max_length=11)),
+                ("code_hash", models.CharField(max_length=128)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("expires_at", models.DateTimeField()),
+                ("tries", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="portal.memberaccount",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ChangeRequest',
+            name="ChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('changes', models.JSONField(default=dict, verbose_name='proposed changes')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('status', models.CharField(choices=[('pending', 'waiting for approval'), ('approved', 'approved'), ('refused', 'refused')], default='pending', max_length=10, verbose_name='status')),
-                ('created', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposed')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='members.enterprise', verbose_name='enterprise')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='portal.memberaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("changes", models.JSONField(default=dict, verbose_name="proposed changes")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for approval"),
+                            ("approved", "approved"),
+                            ("refused", "refused"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="proposed"
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="members.enterprise",
+                        verbose_name="enterprise",
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="portal.memberaccount",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'change request',
-                'verbose_name_plural': 'change requests',
-                'ordering': ['-created', '-id'],
+                "verbose_name": "change request",
+                "verbose_name_plural": "change requests",
+                "ordering": ["-created", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MemberRating',
+            name="MemberRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField(default=0)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.memberaccount')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='portal_ratings', to='casework.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=0)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.memberaccount",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="portal_ratings",
+                        to="casework.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(verbose_name='text')),
-                ('industry_section', models.CharField(blank=True, max_length=1, verbose_name='industry section')),
-                ('rank', models.CharField(blank=True, choices=[('1_president', 'president'), ('2_vice_president', 'vice-president'), ('3_standing_director', 'standing director'), ('4_director', 'director'), ('5_member', 'member')], max_length=24, verbose_name='rank')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='published')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='chamber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(verbose_name="text")),
+                (
+                    "industry_section",
+                    models.CharField(blank=True, max_length=1, verbose_name="industry section"),
+                ),
+                (
+                    "rank",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("1_president", "president"),
+                            ("2_vice_president", "vice-president"),
+                            ("3_standing_director", "standing director"),
+                            ("4_director", "director"),
+                            ("5_member", "member"),
+                        ],
+                        max_length=24,
+                        verbose_name="rank",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="published"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="chamber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notice to members',
-                'verbose_name_plural': 'notices to members',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "notice to members",
+                "verbose_name_plural": "notices to members",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProblemPhoto',
+            name="ProblemPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=chamber.portal.models._photo_path)),
-                ('content_type', models.CharField(max_length=40)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='portal_photos', to='casework.case')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='portal.memberaccount')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to=chamber.portal.models._photo_path)),
+                ("content_type", models.CharField(max_length=40)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="portal_photos",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="portal.memberaccount",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='memberaccount',
-            index=models.Index(fields=['organization', 'activated_at'], name='account_org_active'),
+            model_name="memberaccount",
+            index=models.Index(fields=["organization", "activated_at"], name="account_org_active"),
         ),
         migrations.AddIndex(
-            model_name='logincode',
-            index=models.Index(fields=['ip', 'created_at'], name='logincode_ip'),
+            model_name="logincode",
+            index=models.Index(fields=["ip", "created_at"], name="logincode_ip"),
         ),
         migrations.AddConstraint(
-            model_name='memberrating',
-            constraint=models.UniqueConstraint(fields=('case', 'round'), name='one_member_rating_per_round'),
+            model_name="memberrating",
+            constraint=models.UniqueConstraint(
+                fields=("case", "round"), name="one_member_rating_per_round"
+            ),
         ),
     ]

@@ -24,7 +24,9 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--person", type=int, help="the person's number in the register")
         group.add_argument("--file", type=Path, help="CSV (UTF-8 or GBK) with a person_id column")
-        parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="the site's address")
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:8000", help="the site's address"
+        )
         parser.add_argument("-o", "--output", type=Path, help="write the links to this CSV")
 
     def handle(self, *args, org: str, person, file, base_url: str, output, **options):
