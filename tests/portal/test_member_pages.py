@@ -240,3 +240,32 @@ def test_home_query_count_is_bounded(client, world, portal, django_assert_max_nu
     sign_in(client, portal.x)
     with django_assert_max_num_queries(20):
         assert client.get("/portal/").status_code == 200
+
+
+def test_staff_see_the_members_photo_on_the_case_page(client, world, portal):
+    sign_in(client, portal.x)
+    _raise(client, world, portal, [SimpleUploadedFile("site.png", PNG, "image/png")])
+    case = Case.objects.get()
+    photo = ProblemPhoto.objects.get()
+    url = f"/members/online/cases/{case.pk}/photos/{photo.pk}/"
+    client.force_login(world.secretary)
+    assert url in client.get(f"/casework/cases/{case.pk}/").content.decode()
+    assert client.get(url).status_code == 200
+    client.force_login(world.other_secretary)
+    assert client.get(url).status_code == 404
+
+
+def test_problem_and_event_pages_query_bounds(client, world, portal, django_assert_max_num_queries):
+    sign_in(client, portal.x)
+    for i in range(3):
+        _raise(client, world, portal)
+    case = Case.objects.first()
+    for _ in range(3):
+        PersonFactory(enterprise=world.ent_x)
+    ev = portal.event()
+    with django_assert_max_num_queries(14):
+        assert client.get("/portal/problems/").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/portal/problems/{case.pk}/").status_code == 200
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/portal/events/{ev.pk}/").status_code == 200
