@@ -257,7 +257,7 @@ def test_staff_see_the_members_photo_on_the_case_page(client, world, portal):
 
 def test_problem_and_event_pages_query_bounds(client, world, portal, django_assert_max_num_queries):
     sign_in(client, portal.x)
-    for i in range(3):
+    for _i in range(3):
         _raise(client, world, portal)
     case = Case.objects.first()
     for _ in range(3):
