@@ -140,6 +140,9 @@ def test_member_problem_rating_and_ticket_at_390(page, world, browser):
     staff.fill("#id_code", code)
     staff.click("#check-in-button")
     expect(staff.locator("#check-in-result .check-in-ok")).to_contain_text("任正非")
+    staff.goto(f"{staff.base}/members/online/")
+    expect(staff.locator("body")).to_contain_text("任正非")
+    screenshot(staff, "portal-staff-accounts")
     staff_ctx.close()
 
     # The remaining pages, for the record.

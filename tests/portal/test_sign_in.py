@@ -136,6 +136,8 @@ def test_invitation_link_names_the_chamber_and_signs_nobody_in(client, portal):
     r = client.get(f"/portal/invite/{portal.token_x}/")
     assert r.status_code == 200 and "西乡街道商会" in r.content.decode()
     r = client.post(f"/portal/invite/{portal.token_x}/")
-    assert r["Location"] == "/portal/login/"
-    assert client.get("/portal/").status_code == 302  # still signed out
+    assert r["Location"] == "/portal/login/code/"
+    page = client.get("/portal/login/code/").content.decode()
+    assert portal.x.person.mobile not in page and portal.x.person.mobile[-4:] in page
+    assert client.get("/portal/").status_code == 302  # still signed out until the code
     assert client.get("/portal/invite/not-a-token/").status_code == 404

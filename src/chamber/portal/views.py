@@ -89,7 +89,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """Step one: the mobile number. The answer is the same for every number."""
     if request.GET.get("next", "").startswith("/portal/"):
         request.session["portal_next"] = request.GET["next"]
-    form = MobileForm(request.POST or None, initial={"mobile": request.session.get(LOGIN_MOBILE)})
+    form = MobileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             mobile = services.normalize_mobile(form.cleaned_data["mobile"])
@@ -160,8 +160,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if account is None:
         return render(request, "portal/invitation.html", {"account": None}, status=404)
     if request.method == "POST":
+        # Send the code straight away: the page never shows the number in full.
+        try:
+            services.request_code(mobile=account.person.mobile, ip=_ip(request))
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+            return redirect("portal:login")
         request.session[LOGIN_MOBILE] = account.person.mobile
-        return redirect("portal:login")
+        return redirect("portal:login_code")
     return render(request, "portal/invitation.html", {"account": account})
 
 
