@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chamber.core.forms import DateInput, StyledFormMixin
@@ -79,7 +80,7 @@ class VisitForm(StyledFormMixin, forms.Form):
         queryset=Enterprise.objects.none(),
         widget=forms.MultipleHiddenInput,
     )
-    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+    purpose = forms.CharField(label=pgettext_lazy("visit", "Purpose"), max_length=200, required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -132,7 +133,7 @@ class CaseRowForm(StyledFormMixin, forms.Form):
     # A row without a problem is skipped: rows are added and removed on the phone.
     title = forms.CharField(label=_("Problem"), max_length=200, required=False)
     description = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("case", "Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, required=False
@@ -198,7 +199,7 @@ class CaseForm(StyledFormMixin, forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     title = forms.CharField(label=_("Problem"), max_length=200)
     description = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("case", "Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
@@ -304,8 +305,8 @@ class PeriodForm(StyledFormMixin, forms.Form):
         to_field_name="code",
         required=False,
     )
-    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    start = forms.DateField(label=pgettext_lazy("period", "From"), widget=DateInput(), required=False)
+    end = forms.DateField(label=pgettext_lazy("period", "To"), widget=DateInput(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from encrypted_fields.fields import EncryptedCharField
 
@@ -143,7 +144,7 @@ class Milestone(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="milestones")
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(pgettext_lazy("milestone", "description"), max_length=300)
 
     class Meta:
         verbose_name = _("milestone")
@@ -375,7 +376,7 @@ class Due(models.Model):
     objects = DueQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("due")
+        verbose_name = pgettext_lazy("dues", "due")
         verbose_name_plural = _("dues")
         ordering = ["-year"]
         constraints = [
