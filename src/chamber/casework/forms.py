@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.core.forms import DateInput, StyledFormMixin
 from chamber.members.choices import Rank
@@ -80,7 +80,9 @@ class VisitForm(StyledFormMixin, forms.Form):
         queryset=Enterprise.objects.none(),
         widget=forms.MultipleHiddenInput,
     )
-    purpose = forms.CharField(label=pgettext_lazy("visit", "Purpose"), max_length=200, required=False)
+    purpose = forms.CharField(
+        label=pgettext_lazy("visit", "Purpose"), max_length=200, required=False
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -133,7 +135,9 @@ class CaseRowForm(StyledFormMixin, forms.Form):
     # A row without a problem is skipped: rows are added and removed on the phone.
     title = forms.CharField(label=_("Problem"), max_length=200, required=False)
     description = forms.CharField(
-        label=pgettext_lazy("case", "Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("case", "Details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, required=False
@@ -199,7 +203,9 @@ class CaseForm(StyledFormMixin, forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     title = forms.CharField(label=_("Problem"), max_length=200)
     description = forms.CharField(
-        label=pgettext_lazy("case", "Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("case", "Details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
@@ -305,7 +311,9 @@ class PeriodForm(StyledFormMixin, forms.Form):
         to_field_name="code",
         required=False,
     )
-    start = forms.DateField(label=pgettext_lazy("period", "From"), widget=DateInput(), required=False)
+    start = forms.DateField(
+        label=pgettext_lazy("period", "From"), widget=DateInput(), required=False
+    )
     end = forms.DateField(label=pgettext_lazy("period", "To"), widget=DateInput(), required=False)
 
     def __init__(self, *args, user, **kwargs):

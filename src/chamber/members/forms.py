@@ -157,7 +157,9 @@ class AdmissionForm(StyledFormMixin, forms.Form):
 
 class TransferForm(StyledFormMixin, forms.Form):
     to = forms.ModelChoiceField(label=_("Move to"), queryset=Organization.objects.none())
-    on = forms.DateField(label=pgettext_lazy("transfer", "From"), widget=DateInput(), initial=timezone.localdate)
+    on = forms.DateField(
+        label=pgettext_lazy("transfer", "From"), widget=DateInput(), initial=timezone.localdate
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):

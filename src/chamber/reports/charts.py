@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
-from django.utils.translation import pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from chamber.members.models import Membership, active_condition
 from chamber.orgs.models import Organization
@@ -142,7 +142,10 @@ def attendance_by_kind(report: dict) -> dict[str, Any]:
         "type": "bar",
         "categories": [str(labels.get(k, k)) for k in kinds],
         "series": [
-            {"name": pgettext("count", "events"), "data": [report["events"]["by_kind"][k]["count"] for k in kinds]},
+            {
+                "name": pgettext("count", "events"),
+                "data": [report["events"]["by_kind"][k]["count"] for k in kinds],
+            },
             {
                 "name": _("attendance (person-times)"),
                 "data": [report["events"]["by_kind"][k]["attendance"] for k in kinds],

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .period import Period
 

@@ -8,8 +8,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.members.models import Enterprise, Person
 from chamber.orgs.models import Organization

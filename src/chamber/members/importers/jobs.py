@@ -25,8 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, connections, models
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
