@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -76,3 +77,11 @@ def pinyin_readings(fragment: str, limit: int = 8) -> list[str]:
     combos = ("".join(c) for c in itertools.product(*[list(dict.fromkeys(r)) for r in per_char]))
     readings = dict.fromkeys(itertools.chain([first], combos))
     return list(itertools.islice(readings, limit))
+
+
+def join_list(items: Iterable[object]) -> str:
+    """Items of a list in running text: 、 between them in Chinese, ", " in English."""
+    from django.utils.translation import get_language
+
+    sep = "、" if (get_language() or "").startswith("zh") else ", "
+    return sep.join(str(i) for i in items)

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from chamber.core import audit, text
+from chamber.core.text import join_list
 from chamber.core.validators import (
     check_id_number,
     check_mobile,
@@ -415,7 +416,7 @@ def update_membership(*, actor: Any, membership: Membership, **fields: Any) -> M
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+            _("These fields cannot be changed here: %(f)s") % {"f": join_list(sorted(unknown))}
         )
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     for key, value in fields.items():

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chamber.core import audit
+from chamber.core.text import join_list
 from chamber.members.models import Enterprise
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -118,7 +119,7 @@ def next_steps(case: Case, user: Any) -> list[str]:
 
 def _check(case: Case, step: str) -> None:
     if case.status not in ALLOWED_FROM[step]:
-        possible = ", ".join(str(STEP_ACTIONS[s]) for s in legal_steps(case)) or _("none")
+        possible = join_list(str(STEP_ACTIONS[s]) for s in legal_steps(case)) or _("none")
         raise ValidationError(
             {
                 "status": _(

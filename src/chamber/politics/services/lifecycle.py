@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.text import join_list
 from chamber.orgs.choices import Perm
 
 from .. import deadlines
@@ -92,7 +93,7 @@ def step_problem(proposal: Proposal, step: str, on: datetime.date | None = None)
     often record a step days after it happened."""
     status = Status(proposal.status)
     if step not in NEXT_STEPS[status]:
-        allowed = ", ".join(str(Step(s).label) for s in NEXT_STEPS[status])
+        allowed = join_list(str(Step(s).label) for s in NEXT_STEPS[status])
         return _("This proposal is “%(status)s”: it cannot %(step)s now. %(next)s") % {
             "status": status.label,
             "step": Step(step).label,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from chamber.core.text import join_list
 from chamber.orgs.choices import Perm
 
 from .. import deadlines
@@ -161,7 +162,7 @@ def assign_proposal(
         ]
     )
     p.co_handlers.set(co)
-    names = ", ".join(str(u) for u in co)
+    names = join_list(str(u) for u in co)
     _record(
         actor=actor,
         proposal=p,
