@@ -53,7 +53,9 @@ def test_every_app_has_a_catalogue():
 
 
 def test_one_translation_per_msgid_and_context():
-    seen: dict[tuple[str | None, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    seen: dict[tuple[str | None, str], dict[str, list[str]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for catalogue, entry in _entries():
         if _translation(entry):
             seen[(entry.msgctxt, entry.msgid)][_translation(entry)].append(catalogue)

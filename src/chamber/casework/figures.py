@@ -486,7 +486,7 @@ def leader_progress(org: Organization, year: int) -> list[dict[str, Any]]:
                 "name": m.representative.name,
                 "enterprise": m.name,
                 "organization": m.organization.code,
-                "organization_name": m.organization.name,
+                "organization_name": m.organization.display_name,
                 "rank": m.rank,
                 "rank_label": m.get_rank_display(),
                 "quota": quota,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from chamber.core.forms import DateInput, StyledFormMixin
+from chamber.core.names import user_name
 from chamber.members.choices import Rank
 from chamber.members.models import Enterprise, Person
 from chamber.orgs import scope
@@ -50,7 +51,7 @@ def colleagues(user):
     return (
         get_user_model()
         .objects.filter(is_active=True, pk__in=qs.values("user_id"))
-        .order_by("username")
+        .order_by("last_name", "first_name", "username")
     )
 
 
@@ -114,6 +115,7 @@ class VisitForm(StyledFormMixin, forms.Form):
         self.fields["experts"].queryset = Expert.objects.filter(active=True)
         self.fields["leaders"].queryset = leaders_for(user)
         self.fields["staff"].queryset = colleagues(user)
+        self.fields["staff"].label_from_instance = user_name
         self.fields["experts"].widget.attrs["class"] = "form-check-input"
 
     def clean_date(self):
@@ -236,9 +238,7 @@ class AssignForm(CommentForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_for(case.organization)
-        self.fields["assignee"].label_from_instance = lambda u: (
-            u.get_full_name() or u.get_username()
-        )
+        self.fields["assignee"].label_from_instance = user_name
 
 
 class HandOverForm(CommentForm):

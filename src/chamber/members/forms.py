@@ -11,7 +11,7 @@ from chamber.orgs.models import Organization
 from chamber.orgs.selectors import visible_organizations
 
 from .choices import MemberKind, Rank, SizeClass, Status
-from .industry import section_choices
+from .industry import localized_section_choices
 from .models import Enterprise
 
 
@@ -35,7 +35,9 @@ class DirectoryForm(StyledFormMixin, forms.Form):
         empty_label=_("All organisations"),
     )
     industry = forms.ChoiceField(
-        label=_("Industry"), required=False, choices=[("", _("All industries"))] + section_choices()
+        label=_("Industry"),
+        required=False,
+        choices=lambda: [("", _("All industries")), *localized_section_choices()],
     )
     size_class = forms.ChoiceField(
         label=_("Size"), required=False, choices=[("", _("All sizes"))] + SizeClass.choices

@@ -26,7 +26,7 @@ from .choices import (
     Rank,
     SizeClass,
 )
-from .industry import section_choices
+from .industry import industry_label, section_choices
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -136,6 +136,13 @@ class Enterprise(models.Model):
     @property
     def industry_code(self) -> str:
         return f"{self.industry_section}{self.industry_division}"
+
+    @property
+    def industry_display(self) -> str:
+        """The code with its name: "H61 住宿业" (industry.industry_label)."""
+        if not (self.industry_section or self.industry_division):
+            return ""
+        return industry_label(self.industry_section, self.industry_division)
 
 
 class Milestone(models.Model):

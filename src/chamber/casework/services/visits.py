@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.names import user_name
 from chamber.core.text import join_list
 from chamber.members.models import Enterprise, Person
 from chamber.orgs import scope
@@ -105,7 +106,7 @@ def _clean_visit(
         for user in users:
             if not scope.has_perm(user, Perm.VIEW, organization.pk):
                 errors["staff"] = _("%(u)s is not staff of %(org)s.") % {
-                    "u": user.get_username(),
+                    "u": user_name(user),
                     "org": organization,
                 }
         if users.count() != len(set(staff)):
