@@ -85,3 +85,29 @@ def join_list(items: Iterable[object]) -> str:
 
     sep = "、" if (get_language() or "").startswith("zh") else ", "
     return sep.join(str(i) for i in items)
+
+
+# Punctuation written around values in running text, per language: full-width in
+# Chinese (no spaces), ASCII with its spacing in English.
+_PUNCT = {
+    "zh": {":": "：", "(": "（", ")": "）", ",": "，", ";": "；"},
+    "en": {":": ": ", "(": " (", ")": ")", ",": ", ", ";": "; "},
+}
+
+
+def punct(mark: str) -> str:
+    """The current language's form of an ASCII punctuation mark (see _PUNCT)."""
+    from django.utils.translation import get_language
+
+    lang = "zh" if (get_language() or "zh").startswith("zh") else "en"
+    return _PUNCT[lang].get(mark, mark)
+
+
+def paren(text: object) -> str:
+    """A parenthetical after a word: "（text）" in Chinese, " (text)" in English."""
+    return f"{punct('(')}{text}{punct(')')}"
+
+
+def labelled(label: object, value: object) -> str:
+    """ "label：value" in Chinese, "label: value" in English."""
+    return f"{label}{punct(':')}{value}"

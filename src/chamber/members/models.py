@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from encrypted_fields.fields import EncryptedCharField
 
+from chamber.core.text import labelled
 from chamber.core.validators import mask
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
@@ -391,7 +392,7 @@ class Due(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership.name} {self.year}: {self.amount}"
+        return f"{self.membership.name} {labelled(self.year, self.amount)}"
 
     @staticmethod
     def scope_condition(org_ids: frozenset[int]) -> Q:

@@ -47,3 +47,19 @@ def local_name(thing) -> str:
     get = thing.get if isinstance(thing, dict) else lambda k, d="": getattr(thing, k, d)
     english = (get_language() or "").startswith("en")
     return (english and get("name_en", "")) or get("name", "") or ""
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """{% punct ":" %}: the mark as the current language writes it (core.text.punct)."""
+    from chamber.core.text import punct as _punct
+
+    return _punct(mark)
+
+
+@register.filter
+def paren(value) -> str:
+    """{{ x|paren }}: "（x）" in Chinese, " (x)" in English."""
+    from chamber.core.text import paren as _paren
+
+    return _paren(value)

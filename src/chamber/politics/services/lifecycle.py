@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
-from chamber.core.text import join_list
+from chamber.core.text import join_list, labelled
 from chamber.orgs.choices import Perm
 
 from .. import deadlines
@@ -72,7 +72,7 @@ def _record(
         subject=subject_of(proposal.lead),
         organization_id=proposal.organization_id,
         changes={"status": [from_status or None, proposal.status], **(changes or {})},
-        note=f"{Step(step).label}: {note}" if note else str(Step(step).label),
+        note=labelled(Step(step).label, note) if note else str(Step(step).label),
     )
     return row
 
