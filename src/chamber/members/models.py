@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -194,6 +195,16 @@ class Person(models.Model):
     )
     education = models.CharField(_("education"), max_length=30, blank=True)
     native_place = models.CharField(_("native place"), max_length=50, blank=True)
+    # A staff member who is also this person (a chamber's secretary-general sitting on
+    # its council): the account is named by this record when it has no 姓名 of its own.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
     search_text = models.TextField(editable=False, default="")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
