@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from chamber.casework import services
 from chamber.core.audit import describe_changes
@@ -27,9 +28,16 @@ def test_user_name_forms(world):
     _name(world.staff, "Smith", "Jane")
     assert user_name(world.staff) == "Jane Smith"
     _name(world.staff, "", "")
-    world.rep_x.user = world.staff
-    world.rep_x.save()
+    # linking the account to its person record names it, once
+    from chamber.members.services import link_user
+
+    link_user(actor=world.admin, person=world.rep_x, user=world.staff)
     assert user_name(get_user_model().objects.get(pk=world.staff.pk)) == "任正非"
+    assert world.rep_x.user == world.staff
+    with pytest.raises(ValidationError):
+        link_user(actor=world.admin, person=world.rep_f, user=world.staff)
+    with pytest.raises(PermissionDenied):
+        link_user(actor=world.other_secretary, person=world.rep_x, user=world.other_secretary)
 
 
 def test_case_page_timeline_api_and_trail_show_names(client, world, cw):
@@ -52,8 +60,6 @@ def test_case_page_timeline_api_and_trail_show_names(client, world, cw):
 
 
 def test_refusal_names_the_person(world, cw):
-    from django.core.exceptions import ValidationError
-
     _name(world.other_secretary, "周", "海燕")
     case = cw.raise_case()
     with pytest.raises(ValidationError) as err:

@@ -5,26 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
-
 from .text import has_cjk
 
 
 def user_name(user: Any) -> str:
     """姓名 for Chinese names (family name first, no space: 张伟), "First Last" for
-    others, else the name of the person record linked to the account, and the user name
-    only for an account nobody has named; "" for no user."""
+    others, and the user name only for an account nobody has named (linking an account
+    to its person record, members.services.link_user, names it); "" for no user."""
     if user is None:
         return ""
     first = (getattr(user, "first_name", "") or "").strip()
     last = (getattr(user, "last_name", "") or "").strip()
     if has_cjk(first + last):
         return f"{last}{first}"
-    full = f"{first} {last}".strip()
-    if full:
-        return full
-    try:  # the linked person record (members.Person.user), if any
-        person = user.person
-    except (AttributeError, ObjectDoesNotExist):
-        person = None
-    return getattr(person, "name", "") or user.get_username()
+    return f"{first} {last}".strip() or user.get_username()

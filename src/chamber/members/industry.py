@@ -167,16 +167,18 @@ def _english() -> bool:
     return (get_language() or "zh").startswith("en")
 
 
-def industry_label(section: str, division: str = "") -> str:
+def industry_label(section: str, division: str = "", *, english: bool | None = None) -> str:
     """An industry as people read it: its code with its name, "H61 住宿业" (the division's
-    name, else the section's "H 住宿和餐饮业"); English names in the English UI."""
+    name, else the section's "H 住宿和餐饮业"); English names in the English UI, or as
+    `english` says (exports are Chinese)."""
+    english = _english() if english is None else english
     section = section or (section_of_division(division) or "" if division else "")
     if division in DIVISIONS:
         zh, en = DIVISIONS[division]
-        return f"{section}{division} {en if _english() else zh}"
+        return f"{section}{division} {en if english else zh}"
     if section in SECTIONS:
         zh, en, _lo, _hi = SECTIONS[section]
-        return f"{section} {en if _english() else zh}"
+        return f"{section} {en if english else zh}"
     return f"{section}{division}"
 
 

@@ -196,7 +196,7 @@ class Person(models.Model):
     education = models.CharField(_("education"), max_length=30, blank=True)
     native_place = models.CharField(_("native place"), max_length=50, blank=True)
     # A staff member who is also this person (a chamber's secretary-general sitting on
-    # its council): the account is named by this record when it has no 姓名 of its own.
+    # its council); services.link_user names an unnamed account after the person.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),

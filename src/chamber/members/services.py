@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from chamber.core import audit, text
+from chamber.core.names import user_name
 from chamber.core.text import join_list
 from chamber.core.validators import (
     check_id_number,
@@ -316,6 +317,33 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
             subject=person.enterprise or person,
             changes=changes,
         )
+    return person
+
+
+@transaction.atomic
+def link_user(*, actor: Any, person: Person, user: Any) -> Person:
+    """Record that a user account belongs to this person (a chamber's secretary who sits
+    on its council). An account without a 姓名 of its own takes the person's name, so
+    every page names it without looking the person up."""
+    _require_on(actor, Perm.MANAGE, person)
+    taken = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+    if taken is not None:
+        raise ValidationError(
+            {"user": _("This account belongs to %(name)s already.") % {"name": taken.name}}
+        )
+    previous = user_name(person.user) if person.user_id else None
+    person.user = user
+    person.save(update_fields=["user", "updated"])
+    if not (user.first_name or user.last_name):
+        user.last_name, user.first_name = person.name[:1], person.name[1:]
+        user.save(update_fields=["last_name", "first_name"])
+    audit.record(
+        actor=actor,
+        action=audit.AuditAction.UPDATE,
+        obj=person,
+        subject=person.enterprise or person,
+        changes={"user": [previous, user_name(user)]},
+    )
     return person
 
 
