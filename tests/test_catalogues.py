@@ -120,3 +120,55 @@ def test_templates_literal_chinese_is_full_width():
 )
 def test_the_punctuation_check_itself(text, bad):
     assert bool(_chinese_problems(text)) is bad
+
+
+# The collisions once seen on screen, each now with its own context and its own words.
+@pytest.mark.parametrize(
+    "context, msgid, chinese",
+    [
+        ("date", "closed", "撤销日期"),  # an organisation's closing date ...
+        (None, "closed", "已结案"),  # ... and a case's status
+        ("deadline", "due", "办理期限"),  # a case's deadline ...
+        ("dues", "due", "会费"),  # ... and a member's dues
+        ("deadline", "Due", "期限"),
+        ("dues", "Due", "应缴"),
+        ("period", "From", "起始日期"),
+        ("transfer", "From", "转会日期"),
+        ("visit", "Purpose", "走访目的"),
+        (None, "Purpose", "用途"),
+        ("visit", "purpose", "走访目的"),
+        (None, "purpose", "用途"),
+        ("person", "Name", "姓名"),
+        (None, "Name", "名称"),
+        ("count", "Signed up", "报名人数"),
+        (None, "Signed up", "报名时间"),
+        ("count", "People", "人数"),
+        ("count", "events", "活动场次"),
+        ("case", "description", "诉求内容"),
+        ("milestone", "description", "事项"),
+        ("post", "role", "职务"),
+        (None, "role", "角色"),
+        ("jurisdiction", "place", "所在地"),
+        (None, "place", "地点"),
+    ],
+)
+def test_ambiguous_msgids_have_their_own_words(context, msgid, chinese):
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        said = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+    assert said == chinese
+
+
+def test_no_status_reads_as_a_date_or_money():
+    from django.utils import translation
+
+    from chamber.activities.choices import EventStatus, RegistrationStatus
+    from chamber.casework.choices import Status as CaseStatus
+    from chamber.members.choices import Status as MemberStatus
+    from chamber.politics.choices import Status as ProposalStatus
+
+    with translation.override("zh-hans"):
+        for choices in (CaseStatus, ProposalStatus, EventStatus, RegistrationStatus, MemberStatus):
+            for label in choices.labels:
+                assert not re.search("日期|时间|会费|应缴|金额", str(label)), (choices, label)
