@@ -146,6 +146,7 @@ def test_audit_trail_shows_display_values(client, world):
         actor=world.staff,
         enterprise=world.ent_x,
         size_class="large",
+        listed=True,
         industry_section="H",
         industry_division="61",
     )
@@ -156,7 +157,7 @@ def test_audit_trail_shows_display_values(client, world):
         ).content.decode()
     )
     trail = text.split("操作记录", 1)[-1] if "操作记录" in text else text
-    assert "大型" in trail and "H61 住宿业" in trail
+    assert "大型" in trail and "H61 住宿业" in trail and "上市企业：否 → 是" in trail
     assert not re.search(r"(?<![\w])(large|False|True|5_member)(?![\w])", trail), trail
 
 
