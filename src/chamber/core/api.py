@@ -32,6 +32,7 @@ class UserNameField(serializers.Field):
 
     def __init__(self, **kwargs) -> None:
         kwargs["read_only"] = True
+        kwargs.setdefault("allow_null", True)  # null where nobody is (an unassigned case)
         super().__init__(**kwargs)
 
     def to_representation(self, value) -> str | None:
