@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0004_importjob"),
+        ("members", "0005_register_roles_dues_rates"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
