@@ -11,6 +11,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -111,3 +112,13 @@ def paren(text: object) -> str:
 def labelled(label: object, value: object) -> str:
     """ "label：value" in Chinese, "label: value" in English."""
     return f"{label}{punct(':')}{value}"
+
+
+def local_name(thing: Any) -> str:
+    """`name_en` in the English UI where there is one, else `name`; for a record or a
+    dict such as the report's {"name", "name_en"}."""
+    from django.utils.translation import get_language
+
+    get = thing.get if isinstance(thing, dict) else lambda k, d="": getattr(thing, k, d)
+    english = (get_language() or "").startswith("en")
+    return (english and get("name_en", "")) or get("name", "") or ""

@@ -10,6 +10,7 @@ from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from chamber.core.text import local_name
 from chamber.members.models import Membership, active_condition
 from chamber.orgs.models import Organization
 
@@ -44,7 +45,9 @@ def member_growth(org: Organization, year: int) -> dict[str, Any]:
         if child is not None:
             for i, y in enumerate(years):
                 per_child[child][i] += row[f"y{y}"]
-    series = [{"name": c.name, "data": per_child[c.pk]} for c in children if any(per_child[c.pk])]
+    series = [
+        {"name": c.display_name, "data": per_child[c.pk]} for c in children if any(per_child[c.pk])
+    ]
     return {
         "id": "member-growth",
         "title": _("Members at year end, by chamber"),
@@ -56,7 +59,7 @@ def member_growth(org: Organization, year: int) -> dict[str, Any]:
 
 
 def children_comparison(report: dict) -> dict[str, Any]:
-    names = [c["org"]["name"] for c in report["children"]]
+    names = [local_name(c["org"]) for c in report["children"]]
     return {
         "id": "children-growth",
         "title": _("Member growth rate in the year, by chamber (%)"),
@@ -159,7 +162,7 @@ def donations_by_child(report: dict) -> dict[str, Any]:
         "id": "donations-child",
         "title": _("Donations in the year by chamber (10k CNY)"),
         "type": "bar",
-        "categories": [c["org"]["name"] for c in report["children"]],
+        "categories": [local_name(c["org"]) for c in report["children"]],
         "series": [
             {
                 "name": _("donations"),

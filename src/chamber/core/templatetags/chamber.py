@@ -40,13 +40,10 @@ def money(value) -> str:
 
 @register.filter
 def local_name(thing) -> str:
-    """`name_en` in the English UI where there is one, else `name`; for a record or a
-    dict such as the report's {"name", "name_en"}."""
-    from django.utils.translation import get_language
+    """`name_en` in the English UI where there is one, else `name` (core.text.local_name)."""
+    from chamber.core.text import local_name as _local_name
 
-    get = thing.get if isinstance(thing, dict) else lambda k, d="": getattr(thing, k, d)
-    english = (get_language() or "").startswith("en")
-    return (english and get("name_en", "")) or get("name", "") or ""
+    return _local_name(thing)
 
 
 @register.simple_tag
