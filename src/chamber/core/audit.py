@@ -87,14 +87,14 @@ def field_label(entry: AuditEntry, key: str) -> str:
     return str(getattr(field, "verbose_name", key)) if field is not None else key
 
 
-def display_value(entry: AuditEntry, key: str, value: Any) -> str:
+def display_value(entry: AuditEntry, key: str, value: Any, viewer: Any = None) -> str:
     """One stored value of an audit change as the field shows it: the choice's label,
     是/否 for a yes/no, a registered name for a code, "—" for nothing. The one place
-    the trail turns stored values into text (masking hooks in here)."""
+    the trail turns stored values into text; `viewer` is who reads it (for masking)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
-        return join_list(display_value(entry, key, v) for v in value)
+        return join_list(display_value(entry, key, v, viewer) for v in value)
     field = _field(entry, key)
     model_label = entry.object_type.model_class()._meta.label_lower if field else ""
     if (model_label, key) in _DISPLAY:
@@ -106,28 +106,28 @@ def display_value(entry: AuditEntry, key: str, value: Any) -> str:
     return str(value)
 
 
-def change_text(entry: AuditEntry, key: str, value: Any) -> str:
+def change_text(entry: AuditEntry, key: str, value: Any, viewer: Any = None) -> str:
     """A change as "before → after" (a [before, after] pair) or the value set."""
     pair = isinstance(value, list) and len(value) == 2
     if key in _LIST_FIELDS:  # a list-valued field: a pair only if both sides are lists
         pair = pair and all(v is None or isinstance(v, list) for v in value)
     if pair:
-        before, after = (display_value(entry, key, v) for v in value)
+        before, after = (display_value(entry, key, v, viewer) for v in value)
         return f"{before} → {after}"
-    return display_value(entry, key, value)
+    return display_value(entry, key, value, viewer)
 
 
 # Fields whose value is itself a list (never a [before, after] pair of scalars).
 _LIST_FIELDS = {"tags", "topics", "enterprises", "staff", "leaders", "experts"}
 
 
-def describe_changes(entry: AuditEntry) -> str:
+def describe_changes(entry: AuditEntry, viewer: Any = None) -> str:
     """Every change of an entry in one line: 字段：旧 → 新；… (label: old → new; … in
     English)."""
     zh = (get_language() or "").startswith("zh")
     sep, colon = ("；", "：") if zh else ("; ", ": ")
     return sep.join(
-        f"{field_label(entry, k)}{colon}{change_text(entry, k, v)}"
+        f"{field_label(entry, k)}{colon}{change_text(entry, k, v, viewer)}"
         for k, v in (entry.changes or {}).items()
     )
 

@@ -12,11 +12,12 @@ def user_name(user) -> str:
 
 
 @register.filter
-def audit_changes(entry) -> str:
-    """An audit entry's changes as people read them (chamber.core.audit.describe_changes)."""
+def audit_changes(entry, viewer=None) -> str:
+    """An audit entry's changes as `viewer` may read them ({{ e|audit_changes:request.user }};
+    chamber.core.audit.describe_changes)."""
     from chamber.core.audit import describe_changes
 
-    return describe_changes(entry)
+    return describe_changes(entry, viewer)
 
 
 @register.filter
