@@ -10,7 +10,7 @@ from .members import build_members
 from .orgs import build_tree
 from .politics import build_politics
 from .portal import build_portal
-from .users import build_users
+from .users import build_users, name_users
 
 
 def build_all(
@@ -24,6 +24,7 @@ def build_all(
     counts.update(build_activities(seed=seed, root=root, streets=streets))
     build_users()
     counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))
+    name_users()
     counts.update(build_portal(seed=seed, root=root))
     counts["organizations"] = 1 + len(streets)
     return counts

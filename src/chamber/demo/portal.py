@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from chamber.casework.models import Case
-from chamber.members.models import Membership
+from chamber.members.models import Membership, Person
 from chamber.orgs.models import Organization
 from chamber.portal.models import MemberAccount, Notice
 from chamber.portal.services import CONSENT_VERSION
@@ -44,8 +44,17 @@ def build_portal(*, seed: int, root: Organization) -> dict[str, int]:
     chosen = chosen[: ACTIVE + INVITED_ONLY]
     User = get_user_model()
     unusable = make_password(None)
+    names = dict(Person.objects.filter(pk__in=[pid for pid, _o in chosen]).values_list("pk", "name"))
     users = User.objects.bulk_create(
-        [User(username=f"member-{pid}", password=unusable) for pid, _org in chosen]
+        [
+            User(
+                username=f"member-{pid}",
+                password=unusable,
+                last_name=names[pid][:1],
+                first_name=names[pid][1:],
+            )
+            for pid, _org in chosen
+        ]
     )
     now = timezone.now()
     accounts = []

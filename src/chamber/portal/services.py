@@ -128,7 +128,10 @@ def invite(*, actor: Any, person: Person, organization: Organization) -> tuple[M
     token = secrets.token_urlsafe(24)
     account = MemberAccount.objects.filter(person=person).select_related("user").first()
     if account is None:
-        user = get_user_model().objects.create_user(username=f"member-{person.pk}")
+        # The user's 姓名 is the person's (one-character family name), as staff see it.
+        user = get_user_model().objects.create_user(
+            username=f"member-{person.pk}", last_name=person.name[:1], first_name=person.name[1:]
+        )
         user.set_unusable_password()
         user.save(update_fields=["password"])
         account = MemberAccount.objects.create(
