@@ -44,7 +44,9 @@ def build_portal(*, seed: int, root: Organization) -> dict[str, int]:
     chosen = chosen[: ACTIVE + INVITED_ONLY]
     User = get_user_model()
     unusable = make_password(None)
-    names = dict(Person.objects.filter(pk__in=[pid for pid, _o in chosen]).values_list("pk", "name"))
+    names = dict(
+        Person.objects.filter(pk__in=[pid for pid, _o in chosen]).values_list("pk", "name")
+    )
     users = User.objects.bulk_create(
         [
             User(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.casework.models import Category
 from chamber.core.forms import StyledFormMixin
@@ -78,7 +79,9 @@ class ProblemForm(StyledFormMixin, forms.Form):
         label=_("Category"), queryset=Category.objects.filter(active=True).order_by("sort_order")
     )
     title = forms.CharField(label=_("The problem in a line"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=pgettext_lazy("problem", "Description"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     photos = MultipleFileField(
         label=_("Photos"),
         required=False,
