@@ -118,18 +118,23 @@ class SignUpForm(StyledFormMixin, forms.Form):
 
 
 class InviteForm(StyledFormMixin, forms.Form):
-    organization = forms.ModelChoiceField(label=_("Chamber"), queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label=_("Chamber"), queryset=Organization.objects.none(), empty_label=None
+    )
     person = forms.IntegerField(label=_("Person number"), min_value=1, required=False)
     file = forms.FileField(label=_("CSV of person numbers (column person_id)"), required=False)
 
     def __init__(self, *args, organizations=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if organizations is not None:
             self.fields["organization"].queryset = organizations
 
 
 class NoticeForm(StyledFormMixin, forms.Form):
-    organization = forms.ModelChoiceField(label=_("Chamber"), queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label=_("Chamber"), queryset=Organization.objects.none(), empty_label=None
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
     industry_section = forms.ChoiceField(label=_("Industry section"), required=False)
@@ -138,6 +143,7 @@ class NoticeForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args, organizations=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         if organizations is not None:
             self.fields["organization"].queryset = organizations

@@ -116,6 +116,10 @@ def invitations(request: HttpRequest) -> HttpResponse:
         .annotate(invited=Count("id"), active=Count("id", filter=Q(activated_at__isnull=False)))
         .order_by("organization__name")
     )
+    per_org = [
+        {**r, "rate": round(r["active"] / r["invited"], 4) if r["invited"] else None}
+        for r in per_org
+    ]
     return render(
         request,
         "portal/staff/invitations.html",
