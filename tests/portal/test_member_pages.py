@@ -44,7 +44,9 @@ def test_problem_from_raise_to_member_rating(client, world, portal):
     assert r.status_code == 302
     case = Case.objects.get()
     assert case.source == CaseSource.PORTAL and case.organization == world.xixiang
-    assert case.created_by == portal.x.user
+    assert AuditEntry.objects.filter(
+        object_id=case.pk, actor=portal.x.user, note__contains="portal"
+    ).exists()
     photo = ProblemPhoto.objects.get(case=case)
     assert client.get(f"/portal/problems/{case.pk}/photos/{photo.pk}/").status_code == 200
     # It arrives in the chamber's queue; staff work on it with internal remarks.

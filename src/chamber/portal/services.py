@@ -475,8 +475,6 @@ def raise_problem(
         description=description,
         source=CaseSource.PORTAL,
     )
-    if case.created_by_id is None:
-        Case.objects.filter(pk=case.pk).update(created_by=member.account.user)
     for f, kind in zip(photos, kinds, strict=True):
         ProblemPhoto.objects.create(
             case=case, file=f, content_type=kind, uploaded_by=member.account
