@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from chamber.activities.choices import EventKind
+from chamber.activities.services import create_event
 from chamber.casework.models import Case
 from chamber.members.models import Membership, Person
 from chamber.orgs.models import Organization
@@ -95,6 +97,26 @@ def build_portal(*, seed: int, root: Organization) -> dict[str, int]:
             ),
         ]
     )
+    # Two events open for sign-up in the coming weeks, so the demo member can sign up
+    # and open a ticket (the generated history ends before today).
+    xixiang = Organization.objects.filter(code__endswith=".xixiang").first() or root
+    day = timezone.localtime(now).replace(hour=9, minute=30, second=0, microsecond=0)
+    for org, days, kind, title, place in [
+        (xixiang, 7, EventKind.TRAINING, "企业税收优惠政策解读专题培训", "西乡街道商会会议室"),
+        (root, 14, EventKind.SYMPOSIUM, "民营企业融资政策解读会", "区工商联三楼报告厅"),
+    ]:
+        starts = day + datetime.timedelta(days=days)
+        create_event(
+            actor=None,
+            organization=org,
+            kind=kind,
+            title=title,
+            place=place,
+            capacity=120,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=3),
+            announce=True,
+        )
     return {"member_accounts": len(accounts)}
 
 
