@@ -24,6 +24,13 @@ from chamber.portal.services import CONSENT_VERSION
 ACTIVE = 300
 INVITED_ONLY = 80
 
+# Events open for sign-up in the coming weeks (days from the load date), in Xixiang and
+# in the district: the generated history ends before today.
+OPEN_EVENTS = [
+    (7, EventKind.TRAINING, "企业税收优惠政策解读专题培训", "西乡街道商会会议室"),
+    (14, EventKind.SYMPOSIUM, "民营企业融资政策解读会", "区工商联三楼报告厅"),
+]
+
 
 def build_portal(*, seed: int, root: Organization) -> dict[str, int]:
     rng = random.Random(seed * 7919 + 16)
@@ -101,10 +108,7 @@ def build_portal(*, seed: int, root: Organization) -> dict[str, int]:
     # and open a ticket (the generated history ends before today).
     xixiang = Organization.objects.filter(code__endswith=".xixiang").first() or root
     day = timezone.localtime(now).replace(hour=9, minute=30, second=0, microsecond=0)
-    for org, days, kind, title, place in [
-        (xixiang, 7, EventKind.TRAINING, "企业税收优惠政策解读专题培训", "西乡街道商会会议室"),
-        (root, 14, EventKind.SYMPOSIUM, "民营企业融资政策解读会", "区工商联三楼报告厅"),
-    ]:
+    for (days, kind, title, place), org in zip(OPEN_EVENTS, (xixiang, root), strict=True):
         starts = day + datetime.timedelta(days=days)
         create_event(
             actor=None,
