@@ -26,6 +26,7 @@ from .models import Channel, Delivery, Notification, Preference, Template, WeCom
 log = logging.getLogger("chamber.notify")
 QUIET_FROM, QUIET_TO = datetime.time(22, 0), datetime.time(8, 0)
 MAX_ATTEMPTS = 5
+LINK_PARAMS = {"ticket", "url"}
 _engine = Engine(autoescape=False)
 
 
@@ -173,7 +174,11 @@ def create(notice: Notice, *, now: datetime.datetime | None = None) -> list[Deli
         if channel == Channel.SMS:
             params = {
                 "template": code,
-                "params": {p: str(context.get(p, ""))[:35] for p in KINDS[notice.kind].sms_params},
+                # providers cap a variable at 35 characters; a link variable may be longer
+                "params": {
+                    p: str(context.get(p, ""))[: 200 if p in LINK_PARAMS else 35]
+                    for p in KINDS[notice.kind].sms_params
+                },
             }
         delivery, made = Delivery.objects.get_or_create(
             dedup=f"{note.pk}:{channel}",
