@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, connections, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -176,7 +176,8 @@ def new_worker_id() -> str:
 
 def run_queued(*, max_tasks: int | None = None, queue: str = "*") -> int:
     """Run the tasks that are ready now, in this process, then return how many ran
-    (tests, `chamber worker --batch`, benchmarks)."""
+    (tests, benchmarks). Unlike the worker's loop it never closes the connection, so
+    it works inside a test's transaction."""
     worker = ChamberWorker(
         queue_names=queue.split(","),
         interval=0,
@@ -187,9 +188,27 @@ def run_queued(*, max_tasks: int | None = None, queue: str = "*") -> int:
         worker_id=new_worker_id(),
         excluded_queue_names=[],
     )
-    worker.run()
-    close_old_connections()
-    return worker._run_tasks
+    WorkerBeat.objects.update_or_create(
+        worker_id=worker.worker_id,
+        defaults={"host": HOST, "pid": os.getpid(), "beat": timezone.now()},
+    )
+    ran = 0
+    try:
+        while max_tasks is None or ran < max_tasks:
+            tasks = DBTaskResult.objects.ready().filter(backend_name="default")
+            if "*" not in worker.queue_names:
+                tasks = tasks.filter(queue_name__in=worker.queue_names)
+            with exclusive_transaction(tasks.db):
+                result = tasks.get_locked()
+                if result is not None:
+                    result.claim(worker.worker_id)
+            if result is None:
+                break
+            worker.run_task(result)
+            ran += 1
+    finally:
+        WorkerBeat.objects.filter(pk=worker.worker_id).delete()
+    return ran
 
 
 # --- Schedules ------------------------------------------------------------------------

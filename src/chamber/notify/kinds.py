@@ -20,7 +20,7 @@ class Kind:
     zh: tuple[str, str]
     en: tuple[str, str]
     user_channels: tuple[str, ...] = IN_APP_AND_MAIL  # staff users
-    contact_channels: tuple[str, ...] = (Channel.SMS,)  # members' contacts (no account)
+    contact_channels: tuple[str, ...] = (Channel.SMS, Channel.EMAIL)  # contacts (no account)
     sms_params: tuple[str, ...] = ()
     wecom: bool = False  # also posted to the organisation's WeCom group robots
     sms_template: str = ""
