@@ -79,10 +79,16 @@ def absolute(path: str) -> str:
 # --- wording --------------------------------------------------------------------------
 
 
-def wording(kind: str, channel: str, language: str = "zh-hans") -> tuple[str, str, str]:
+def wording(
+    kind: str, channel: str, language: str = "zh-hans", cache: dict | None = None
+) -> tuple[str, str, str]:
     """(subject, body, SMS template code): the administrator's template for the channel,
     else theirs for every channel, else the built-in one; Chinese first, English when
-    no Chinese wording exists."""
+    no Chinese wording exists. `cache` spares the look-up within one batch."""
+    if cache is not None:
+        if (kind, channel, language) not in cache:
+            cache[(kind, channel, language)] = wording(kind, channel, language)
+        return cache[(kind, channel, language)]
     k = KINDS[kind]
     stored = {
         (t.channel, t.language): t
@@ -134,13 +140,15 @@ def quiet_until(now: datetime.datetime) -> datetime.datetime | None:
 # --- making notices -------------------------------------------------------------------
 
 
-def create(notice: Notice, *, now: datetime.datetime | None = None) -> list[Delivery]:
+def create(
+    notice: Notice, *, now: datetime.datetime | None = None, cache: dict | None = None
+) -> list[Delivery]:
     """Store the notice (once per event and person) and its deliveries (once per
     channel). Returns the deliveries this call created; a repeat returns none."""
     now = now or timezone.now()
     r = notice.recipient
     context = {**notice.context, "url": absolute(notice.url) if notice.url else ""}
-    subject_t, body_t, _code = wording(notice.kind, "")
+    subject_t, body_t, _code = wording(notice.kind, "", cache=cache)
     try:
         with transaction.atomic():
             note, made = Notification.objects.get_or_create(
@@ -167,7 +175,7 @@ def create(notice: Notice, *, now: datetime.datetime | None = None) -> list[Deli
     for channel in channels_for(notice.kind, r):
         if channel == Channel.INAPP:
             continue
-        subject_t, body_t, code = wording(notice.kind, channel)
+        subject_t, body_t, code = wording(notice.kind, channel, cache=cache)
         to = r.email if channel == Channel.EMAIL else r.phone
         not_before = quiet_until(now) if channel == Channel.SMS else None
         params = {}
@@ -355,15 +363,20 @@ def _jsonable(data: dict) -> dict:
 
 def notify_all(notices: Iterable[Notice], groups: Iterable[tuple] = ()) -> int:
     """Store notices and group posts, queue their deliveries; returns the notices made."""
-    deliveries = []
+    deliveries: list[Delivery] = []
+    cache: dict = {}
     made = 0
-    for notice in notices:
-        created = create(notice)
-        made += 1
-        deliveries.extend(created)
-    for g in groups:
-        deliveries.extend(post_to_groups(*g))
-    schedule_deliveries(deliveries)
+    batch = list(notices)
+    # in transactions of a few hundred notices: one commit each, not three per notice
+    for i in range(0, len(batch), 500):
+        with transaction.atomic():
+            for notice in batch[i : i + 500]:
+                deliveries.extend(create(notice, cache=cache))
+                made += 1
+    with transaction.atomic():
+        for g in groups:
+            deliveries.extend(post_to_groups(*g))
+        schedule_deliveries(deliveries)
     return made
 
 
