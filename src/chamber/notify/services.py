@@ -141,10 +141,15 @@ def quiet_until(now: datetime.datetime) -> datetime.datetime | None:
 
 
 def create(
-    notice: Notice, *, now: datetime.datetime | None = None, cache: dict | None = None
-) -> list[Delivery]:
+    notice: Notice,
+    *,
+    now: datetime.datetime | None = None,
+    cache: dict | None = None,
+    inapp_only: bool = False,
+) -> list[Delivery] | Notification | None:
     """Store the notice (once per event and person) and its deliveries (once per
-    channel). Returns the deliveries this call created; a repeat returns none."""
+    channel). Returns the deliveries this call created; a repeat returns none.
+    `inapp_only` (the demo) stores the notice alone and returns it (None if a repeat)."""
     now = now or timezone.now()
     r = notice.recipient
     context = {**notice.context, "url": absolute(notice.url) if notice.url else ""}
@@ -168,7 +173,9 @@ def create(
                 ),
             )
     except IntegrityError:  # made by a concurrent run of the same event
-        return []
+        return None if inapp_only else []
+    if inapp_only:
+        return note if made else None
     if not made:
         return []
     made_deliveries = []
