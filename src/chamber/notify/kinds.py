@@ -41,12 +41,12 @@ _k(
         (
             "诉求交您办理：{{ title }}",
             "{{ enterprise }}的诉求“{{ title }}”已交您办理{% if due_on %}，办理期限{{ due_on }}{% endif %}。\n"
-            "联系人：{{ contact }} {{ phone }}\n{{ url }}",
+            "{% if contact or phone %}联系人：{{ contact }} {{ phone }}\n{% endif %}{{ url }}",
         ),
         (
             "Case assigned to you: {{ title }}",
             "The case “{{ title }}” of {{ enterprise }} is now yours{% if due_on %}, due {{ due_on }}{% endif %}.\n"
-            "Contact: {{ contact }} {{ phone }}\n{{ url }}",
+            "{% if contact or phone %}Contact: {{ contact }} {{ phone }}\n{% endif %}{{ url }}",
         ),
         wecom=True,
     )

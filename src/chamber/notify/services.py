@@ -5,6 +5,7 @@ channel, sent by background tasks (notify.tasks) so no request waits on a channe
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -104,8 +105,13 @@ def wording(
     return k.en[0], k.en[1], k.sms_template
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str) -> Any:
+    return _engine.from_string(text)
+
+
 def render(text: str, context: dict[str, Any]) -> str:
-    return _engine.from_string(text).render(Context(context)).strip()
+    return _compiled(text).render(Context(context)).strip()
 
 
 def channels_for(kind: str, recipient: Recipient) -> list[str]:
@@ -140,50 +146,34 @@ def quiet_until(now: datetime.datetime) -> datetime.datetime | None:
 # --- making notices -------------------------------------------------------------------
 
 
-def create(
-    notice: Notice,
-    *,
-    now: datetime.datetime | None = None,
-    cache: dict | None = None,
-    inapp_only: bool = False,
-) -> list[Delivery] | Notification | None:
-    """Store the notice (once per event and person) and its deliveries (once per
-    channel). Returns the deliveries this call created; a repeat returns none.
-    `inapp_only` (the demo) stores the notice alone and returns it (None if a repeat)."""
-    now = now or timezone.now()
+def _build(
+    notice: Notice, now: datetime.datetime, cache: dict | None
+) -> tuple[Notification, list[Delivery]]:
+    """The notice's row and its deliveries' rows, unsaved."""
     r = notice.recipient
     context = {**notice.context, "url": absolute(notice.url) if notice.url else ""}
     subject_t, body_t, _code = wording(notice.kind, "", cache=cache)
-    try:
-        with transaction.atomic():
-            note, made = Notification.objects.get_or_create(
-                key=notice.key[:120],
-                recipient=r.key[:60],
-                defaults=dict(
-                    kind=notice.kind,
-                    user=r.user,
-                    name=r.name[:100],
-                    email=r.email,
-                    phone=r.phone,
-                    organization_id=notice.organization_id,
-                    subject=render(subject_t, context)[:200],
-                    body=render(body_t, context),
-                    url=notice.url,
-                    data=notice.data,
-                ),
-            )
-    except IntegrityError:  # made by a concurrent run of the same event
-        return None if inapp_only else []
-    if inapp_only:
-        return note if made else None
-    if not made:
-        return []
-    made_deliveries = []
+    # the inbox shows the link as a button: the notice's text goes without it
+    inbox_context = {**context, "url": ""}
+    note = Notification(
+        key=notice.key[:120],
+        recipient=r.key[:60],
+        kind=notice.kind,
+        user=r.user,
+        name=r.name[:100],
+        email=r.email,
+        phone=r.phone,
+        organization_id=notice.organization_id,
+        subject=render(subject_t, inbox_context)[:200],
+        body=render(body_t, inbox_context),
+        url=notice.url,
+        data=notice.data,
+    )
+    deliveries = []
     for channel in channels_for(notice.kind, r):
         if channel == Channel.INAPP:
             continue
         subject_t, body_t, code = wording(notice.kind, channel, cache=cache)
-        to = r.email if channel == Channel.EMAIL else r.phone
         not_before = quiet_until(now) if channel == Channel.SMS else None
         params = {}
         if channel == Channel.SMS:
@@ -195,24 +185,80 @@ def create(
                     for p in KINDS[notice.kind].sms_params
                 },
             }
-        delivery, made = Delivery.objects.get_or_create(
-            dedup=f"{note.pk}:{channel}",
-            defaults=dict(
-                notification=note,
+        deliveries.append(
+            Delivery(
                 kind=notice.kind,
                 channel=channel,
-                to=to,
+                to=r.email if channel == Channel.EMAIL else r.phone,
                 subject=render(subject_t, context)[:200],
                 body=render(body_t, context),
                 params=params,
                 attachment=notice.attachment,
                 not_before=not_before,
                 status=Delivery.Status.HELD if not_before else Delivery.Status.PENDING,
-            ),
+            )
         )
-        if made:
-            made_deliveries.append(delivery)
-    return made_deliveries
+    return note, deliveries
+
+
+def create(
+    notice: Notice,
+    *,
+    now: datetime.datetime | None = None,
+    cache: dict | None = None,
+    inapp_only: bool = False,
+) -> list[Delivery] | Notification | None:
+    """Store the notice (once per event and person) and its deliveries (once per
+    channel). Returns the deliveries this call created; a repeat returns none.
+    `inapp_only` (the demo) stores the notice alone and returns it (None if a repeat)."""
+    note, deliveries = _build(notice, now or timezone.now(), cache)
+    try:
+        with transaction.atomic():
+            note.save()
+            if not inapp_only:
+                for d in deliveries:
+                    d.notification = note
+                    d.dedup = f"{note.pk}:{d.channel}"
+                Delivery.objects.bulk_create(deliveries)
+    except IntegrityError:  # made before (a retried task) or by a concurrent run
+        return None if inapp_only else []
+    return note if inapp_only else deliveries
+
+
+def create_many(
+    notices: list[Notice], *, now: datetime.datetime | None = None, cache: dict | None = None
+) -> list[Delivery]:
+    """`create` for a batch, in a few queries: notices made before are skipped; if a
+    concurrent run makes one meanwhile, the batch falls back to one at a time."""
+    now = now or timezone.now()
+    keys = {(n.key[:120], n.recipient.key[:60]) for n in notices}
+    existing = set(
+        Notification.objects.filter(key__in={k for k, _r in keys}).values_list("key", "recipient")
+    )
+    built, seen = [], set()
+    for n in notices:
+        pair = (n.key[:120], n.recipient.key[:60])
+        if pair in existing or pair in seen:
+            continue
+        seen.add(pair)
+        built.append(_build(n, now, cache))
+    if not built:
+        return []
+    try:
+        with transaction.atomic():
+            notes = Notification.objects.bulk_create([note for note, _d in built])
+            deliveries = []
+            for note, ds in zip(notes, built, strict=True):
+                for d in ds[1]:
+                    d.notification = note
+                    d.dedup = f"{note.pk}:{d.channel}"
+                    deliveries.append(d)
+            return Delivery.objects.bulk_create(deliveries)
+    except IntegrityError:
+        out: list[Delivery] = []
+        for n in notices:
+            out.extend(create(n, now=now, cache=cache))
+        return out
 
 
 def post_to_groups(
@@ -374,12 +420,11 @@ def notify_all(notices: Iterable[Notice], groups: Iterable[tuple] = ()) -> int:
     cache: dict = {}
     made = 0
     batch = list(notices)
-    # in transactions of a few hundred notices: one commit each, not three per notice
+    # a few hundred notices at a time: a few queries each, not several per notice
     for i in range(0, len(batch), 500):
-        with transaction.atomic():
-            for notice in batch[i : i + 500]:
-                deliveries.extend(create(notice, cache=cache))
-                made += 1
+        chunk = batch[i : i + 500]
+        deliveries.extend(create_many(chunk, cache=cache))
+        made += len(chunk)
     with transaction.atomic():
         for g in groups:
             deliveries.extend(post_to_groups(*g))
