@@ -145,3 +145,18 @@ def test_commands(world, capsys):
     assert "printed to the console" in out.getvalue()
     with pytest.raises(CommandError, match="wecom to http://127.0.0.1:9/"):
         call_command("notify", "test", "--channel", "wecom", "--to", "http://127.0.0.1:9/x")
+
+
+def test_settings_choose_email_per_kind(world, client):
+    client.force_login(world.secretary)
+    page = client.get("/notifications/settings/").content.decode()
+    assert 'name="email-case.assign"' in page and "checked" in page
+    client.post("/notifications/settings/", {"email-case.digest": "1"})
+    from chamber.notify.models import Preference
+
+    prefs = {p.kind: p.channels for p in Preference.objects.filter(user=world.secretary)}
+    assert prefs["case.assign"] == ["inapp"] and prefs["case.digest"] == ["inapp", "email"]
+    r = services.Recipient.of(world.secretary)
+    r.email = "x@example.cn"
+    assert services.channels_for("case.assign", r) == ["inapp"]
+    assert services.channels_for("case.digest", r) == ["inapp", "email"]

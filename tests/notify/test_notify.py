@@ -125,6 +125,9 @@ def test_failures_retry_then_show_as_failed(world, case, http_sink, settings):
             run_queued()
     failed = Delivery.objects.get(channel="wecom", status="failed")
     assert failed.attempts == services.MAX_ATTEMPTS and "Error" in failed.answer
+    # ... and administrators find it in their inbox
+    alert = Notification.objects.get(user=world.admin, kind="delivery.failed")
+    assert "企业微信群" in alert.subject and alert.url.endswith(f"/delivery/{failed.pk}/change/")
 
 
 @time_machine.travel(NOON, tick=False)

@@ -268,3 +268,30 @@ _k(
         sms_template="SMS_TEST",
     )
 )
+_k(
+    Kind(
+        "delivery.failed",
+        _("a message could not be delivered"),
+        (
+            "消息发送失败：{{ channel }}至{{ to }}",
+            "“{{ subject }}”未能送达（已尝试{{ attempts }}次）。服务商应答：{{ answer }}",
+        ),
+        (
+            "Not delivered: {{ channel }} to {{ to }}",
+            "“{{ subject }}” could not be delivered ({{ attempts }} attempts). The provider said: {{ answer }}",
+        ),
+        user_channels=(Channel.INAPP,),
+    )
+)
+
+# Kinds a staff user receives (the others go to members' contacts or to administrators).
+STAFF_KINDS = (
+    "case.assign",
+    "case.hand_over",
+    "case.digest",
+    "proposal.reply_due",
+    "digest.weekly",
+    "digest.monthly",
+    "import.done",
+    "import.failed",
+)

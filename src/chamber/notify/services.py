@@ -367,6 +367,7 @@ def deliver(ids: list[int], *, now: datetime.datetime | None = None) -> list[int
                 )
                 if final:
                     log.error("delivery %s (%s to %s) failed: %s", d.pk, d.channel, d.to, e.answer)
+                    _tell_administrators(d, e.answer)
                 else:
                     again.append(d.pk)
                 continue
@@ -375,6 +376,31 @@ def deliver(ids: list[int], *, now: datetime.datetime | None = None) -> list[int
         if mail is not None:
             mail.close()
     return again
+
+
+def _tell_administrators(d: Delivery, answer: str) -> None:
+    """A failed delivery is listed in the admin's delivery log; administrators also
+    get a notice in their inbox (which cannot itself fail)."""
+    from django.contrib.auth import get_user_model
+
+    shown_to = mask(d.to) if d.channel == Channel.SMS else d.to
+    for admin in get_user_model().objects.filter(is_superuser=True, is_active=True):
+        create(
+            Notice(
+                "delivery.failed",
+                f"delivery.failed:{d.pk}",
+                Recipient.of(admin),
+                {
+                    "channel": Channel(d.channel).label,
+                    "to": shown_to,
+                    "subject": d.subject,
+                    "attempts": d.attempts,
+                    "answer": answer[:300],
+                },
+                url=f"/admin/notify/delivery/{d.pk}/change/",
+            ),
+            inapp_only=True,
+        )
 
 
 def sweep(now: datetime.datetime | None = None) -> int:

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .models import Notification
+from .kinds import KINDS, STAFF_KINDS
+from .models import Channel, Notification, Preference
 from .services import mark_read
 
 
@@ -46,3 +47,26 @@ def read(request: HttpRequest, pk: int) -> HttpResponse:
 def read_all(request: HttpRequest) -> HttpResponse:
     mark_read(request.user)
     return redirect("notify:inbox")
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Which notices also come by e-mail (the inbox always has them)."""
+    prefs = {p.kind: p.channels for p in Preference.objects.filter(user=request.user)}
+    rows = []
+    for kind in STAFF_KINDS:
+        k = KINDS[kind]
+        chosen = prefs.get(kind, list(k.user_channels))
+        rows.append({"kind": kind, "label": k.label, "email": Channel.EMAIL in chosen})
+    if request.method == "POST":
+        for row in rows:
+            channels = [Channel.INAPP]
+            if request.POST.get(f"email-{row['kind']}"):
+                channels.append(Channel.EMAIL)
+            Preference.objects.update_or_create(
+                user=request.user, kind=row["kind"], defaults={"channels": channels}
+            )
+        return redirect("notify:settings")
+    return render(
+        request, "notify/settings.html", {"rows": rows, "has_email": bool(request.user.email)}
+    )
