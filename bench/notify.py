@@ -97,11 +97,30 @@ def run(database_url: str | None = None, members: int | None = None, **_) -> Non
     http.shutdown()
 
     on, off = _request_times()
+    one, two = _queue_rate(env, 1), _queue_rate(env, 2)
     print(
         f"BENCH notify messages={arrived} notices={made} sent={sent} seconds={seconds:.1f} "
         f"per_s={arrived / seconds:.0f} queue_s={queued:.1f} "
-        f"request_ms_notify_on={on:.1f} request_ms_notify_off={off:.1f}"
+        f"request_ms_notify_on={on:.1f} request_ms_notify_off={off:.1f} "
+        f"noop_tasks_per_s_1_worker={one:.0f} noop_tasks_per_s_2_workers={two:.0f}"
     )
+
+
+def _queue_rate(env: dict, workers: int, n: int = 2000) -> float:
+    """No-op tasks run per second by `workers` worker processes (the queue's own cost:
+    claim, run, record), start-up included."""
+    from bench.queue_tasks import noop
+
+    for i in range(n):
+        noop.enqueue(i)
+    t = time.perf_counter()
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "chamber", "worker", "--batch"], env=env, cwd=ROOT)
+        for _ in range(workers)
+    ]
+    for p in procs:
+        p.wait()
+    return n / (time.perf_counter() - t)
 
 
 def _request_times() -> tuple[float, float]:
