@@ -35,7 +35,10 @@ class Command(BaseCommand):
             "worker": [*chamber, "worker"],
             "scheduler": [*chamber, "scheduler"],
         }
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        # each in its own process group, so stopping one stops what it started too
+        children = {
+            name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()
+        }
         stopping = False
 
         def stop(*_: Any) -> None:
@@ -53,11 +56,18 @@ class Command(BaseCommand):
                 time.sleep(0.3)
         finally:
             for child in children.values():
-                if child.poll() is None:
-                    child.terminate()
+                _signal_group(child, signal.SIGTERM)
             deadline = time.monotonic() + 20
             for child in children.values():
                 try:
                     child.wait(max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
-                    child.kill()
+                    pass
+                _signal_group(child, signal.SIGKILL)  # whatever is left in its group
+
+
+def _signal_group(child: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(child.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
