@@ -4,6 +4,7 @@ all together when any of them stops or on Ctrl-C / SIGTERM."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,15 +60,11 @@ class Command(BaseCommand):
                 _signal_group(child, signal.SIGTERM)
             deadline = time.monotonic() + 20
             for child in children.values():
-                try:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     child.wait(max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    pass
                 _signal_group(child, signal.SIGKILL)  # whatever is left in its group
 
 
 def _signal_group(child: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
