@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "chamber.politics",
     "chamber.reports",
     "chamber.notify",
+    "chamber.workbench",
     "chamber.demo",
 ]
 
