@@ -201,3 +201,13 @@ def test_event_sign_up_waiting_list_cancellation(world, http_sink):
     run_queued()
     assert http_sink.sms[-1]["TemplateCode"] == "SMS_EVENT_CANCELLED"
     assert http_sink.sms[-1]["PhoneNumbers"] == "13600136000"
+
+
+@time_machine.travel(NOON, tick=False)
+def test_an_unreachable_smtp_server_counts_a_try_and_retries(world, case, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    case_services.assign_case(actor=world.staff, case=case, assignee=world.secretary)
+    run_queued()
+    d = Delivery.objects.get(channel="email")
+    assert d.status == "pending" and d.attempts == 1 and "ConnectionRefused" in d.answer

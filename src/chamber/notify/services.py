@@ -309,7 +309,19 @@ def schedule_deliveries(deliveries: Iterable[Delivery], chunk: int = 200) -> int
 # --- sending --------------------------------------------------------------------------
 
 
+class _Unreachable:
+    """A mail connection that could not be opened: every send fails with its reason."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def close(self) -> None:
+        pass
+
+
 def send_one(delivery: Delivery, *, mail_connection: Any = None, sms: Any = None) -> str:
+    if isinstance(mail_connection, _Unreachable) and delivery.channel == Channel.EMAIL:
+        raise ch.SendError(mail_connection.reason)
     if delivery.channel == Channel.EMAIL:
         return ch.send_email(
             delivery.to,
@@ -348,7 +360,10 @@ def deliver(ids: list[int], *, now: datetime.datetime | None = None) -> list[int
     again = []
     try:
         if mail is not None:
-            mail.open()
+            try:
+                mail.open()
+            except Exception as e:  # the SMTP server is down: each e-mail counts a try
+                mail = _Unreachable(f"{e.__class__.__name__}: {e}")
         for d in due:
             claimed = Delivery.objects.filter(pk=d.pk, status__in=[S.PENDING, S.HELD]).update(
                 status=S.SENDING, attempts=d.attempts + 1
