@@ -39,7 +39,8 @@ class Shared:
             dest.close()
             url = f"sqlite:///{self.file}"
         else:
-            url = f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+            auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+            url = f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
         self.env = {
             **os.environ,
             "DATABASE_URL": url,

@@ -54,6 +54,18 @@ def test_inbox_bell_and_api_are_the_users_own(world, client):
     assert "data-unread" not in client.get("/notifications/bell/").content.decode()
 
 
+def test_inbox_queries_do_not_grow_with_notices(world, client, django_assert_max_num_queries):
+    for n in range(40):
+        _note(world.secretary, n)
+    client.force_login(world.secretary)
+    with django_assert_max_num_queries(8):
+        assert client.get("/notifications/").status_code == 200
+    api = APIClient()
+    api.force_authenticate(world.secretary)
+    with django_assert_max_num_queries(4):
+        assert api.get("/api/v1/notifications/").json()["count"] == 40
+
+
 def test_the_schema_lists_the_inbox():
     out = StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
