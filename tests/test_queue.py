@@ -149,3 +149,56 @@ from django_tasks import task as _task  # noqa: E402
 @_task()
 def failing() -> None:
     raise RuntimeError("always")
+
+
+def test_a_worker_killed_mid_import_and_a_new_one_ends_with_the_import_done_once(
+    tmp_path, world, settings
+):
+    from chamber.members.importers import jobs
+    from chamber.members.importers.jobs import ImportJob
+    from chamber.members.models import Enterprise
+
+    from .import_helpers import make_csv, row
+
+    rows = 20_000
+    media = tmp_path / "media"
+    (media / "imports").mkdir(parents=True)
+    make_csv(media / "imports" / "big.csv", [row(n=i) for i in range(rows)])
+    settings.CHAMBER_IMPORT_INLINE_BYTES = 0
+    job = ImportJob.objects.create(
+        user=world.secretary,
+        organization=world.xixiang,
+        file="imports/big.csv",
+        original_name="big.csv",
+        size=(media / "imports" / "big.csv").stat().st_size,
+    )
+    jobs.start(job, "write")  # queued: no worker yet
+    shared = Shared(tmp_path)
+    shared.env["CHAMBER_MEDIA"] = str(media)
+    table = DBTaskResult._meta.db_table
+    first = shared.start("worker", "--interval", "0.2")
+    _wait(lambda: shared.count(f"SELECT COUNT(*) FROM {table} WHERE status='RUNNING'") == 1)
+    time.sleep(1.5)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    # killed mid-import: not finished, and nothing of it written
+    assert (
+        shared.count(
+            f"SELECT COUNT(*) FROM members_importjob WHERE id={job.pk} AND finished IS NULL"
+        )
+        == 1
+    )
+    assert shared.count("SELECT COUNT(*) FROM members_enterprise") == 2  # the world's two
+    second = shared.start("worker", "--interval", "0.2")
+    try:
+        _wait(
+            lambda: shared.count(f"SELECT COUNT(*) FROM {table} WHERE status='SUCCESSFUL'") == 1,
+            300,
+        )
+    finally:
+        second.terminate()
+        second.wait(20)
+    shared.back()
+    job.refresh_from_db()
+    assert job.status == "done" and job.outcome["counts"]["enterprise"]["create"] == rows
+    assert Enterprise.objects.count() == rows + 2
