@@ -34,7 +34,7 @@ def test_a_case_handed_over_reaches_the_holder(page, world, smtp_sink, http_sink
         title="贷款到期续贷困难",
     )
     sign_in(page, "district", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
     page.goto(f"{page.base}/casework/cases/{case.pk}/")
     open_step(page, "assign")
     page.select_option("#id_assign-assignee", label="xixiang")
@@ -48,7 +48,7 @@ def test_a_case_handed_over_reaches_the_holder(page, world, smtp_sink, http_sink
 
     page.context.clear_cookies()
     sign_in(page, "xixiang", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
     badge = page.locator("#bell [data-unread]")
     expect(badge).to_have_text("2")  # assigned to me; handed over
     screenshot(page, "notify-bell")
