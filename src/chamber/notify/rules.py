@@ -122,12 +122,24 @@ def cases_daily(today: datetime.date) -> list[Notice]:
         .select_related("enterprise", "organization", "assignee")
         .order_by("due_on", "pk")
     )
+    # 5 working days are at least 5 calendar days, and 14 calendar days always hold 5
+    # working days (even around the National Day week): the calendar is read only for
+    # the cases in between.
     resolved = list(
-        Case.objects.filter(status=Status.RESOLVED, resolved_on__isnull=False)
+        Case.objects.filter(
+            status=Status.RESOLVED,
+            resolved_on__isnull=False,
+            resolved_on__lte=today - datetime.timedelta(days=5),
+        )
         .select_related("enterprise", "organization")
         .order_by("resolved_on", "pk")
     )
-    awaiting = [c for c in resolved if working_days_between(c.resolved_on, today) >= 5]
+    sure = today - datetime.timedelta(days=14)
+    awaiting = [
+        c
+        for c in resolved
+        if c.resolved_on <= sure or working_days_between(c.resolved_on, today) >= 5
+    ]
     per_holder: dict[int, dict] = defaultdict(lambda: {"due": [], "overdue": [], "follow_up": []})
     per_org: dict[int, dict] = defaultdict(lambda: {"due": [], "overdue": [], "follow_up": []})
     holders = {}
