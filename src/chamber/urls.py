@@ -18,6 +18,7 @@ urlpatterns = [
     path("activities/", include("chamber.activities.urls")),
     path("portal/", include("chamber.portal.urls")),
     path("members/online/", include("chamber.portal.staff_urls")),
+    path("notifications/", include("chamber.notify.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
