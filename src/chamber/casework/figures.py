@@ -7,8 +7,9 @@ to the organisation that received it, so a district figure is its subtree's reco
 and distinct enterprises are counted as a set, never summed across chambers.
 
 Definitions (all rates are floats 0..1, None when nothing to divide by):
-- visits.count: visits in the period (家次); visits.enterprises: distinct enterprises
-  visited (家).
+- visits.count: (visit, enterprise) pairs in the period (家次: an enterprise counts
+  once per visit to it); visits.visits: visit records (次); visits.enterprises:
+  distinct enterprises visited (家). Always count ≥ enterprises and count ≥ visits.
 - cases.raised: cases received in the period, less those merged into another (the
   same problem, counted there).
 - cases.resolved: cases whose (latest) resolution date is in the period.
@@ -90,9 +91,10 @@ def _visit_figures(
     """Visit figures of `org`'s subtree (key TOTAL), of each child (its pk) and, with
     children, of the records no child holds (key None), from two queries.
 
-    Visits are counted by the database per organisation and kind (additive); the
-    distinct enterprises of each group and kind come from one list of the distinct
-    (organisation, kind, enterprise) triples of the period, worked into sets here: one
+    Visit records (次) are counted by the database per organisation and kind (additive);
+    the (visit, enterprise) pairs (家次) and the distinct enterprises (家) of each group
+    and kind come from one list of the distinct (organisation, kind, enterprise) triples
+    of the period with the number of their pairs, worked into sums and sets here: one
     pass over the links instead of a COUNT(DISTINCT) per group and kind."""
     owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
     visits = Visit.objects.filter(_subtree(org), date__range=(start, end)).order_by()
@@ -103,24 +105,31 @@ def _visit_figures(
         )
         .order_by()
         .values_list("visit__organization_id", "visit__kind", "enterprise_id")
-        .distinct()
+        .annotate(n=Count("id"))
     )
     keys: list[Any] = [TOTAL] + ([None] + [c.pk for c in children] if children else [])
-    n = {key: defaultdict(int) for key in keys}
+    records = {key: defaultdict(int) for key in keys}
+    pairs = {key: defaultdict(int) for key in keys}
     ents: dict[Any, dict[str | None, set[int]]] = {key: defaultdict(set) for key in keys}
     for org_id, kind, count in counts:
         for key in (TOTAL, owner.get(org_id)) if children else (TOTAL,):
-            n[key][kind] += count
-    for org_id, kind, ent_id in triples:
+            records[key][kind] += count
+    for org_id, kind, ent_id, count in triples:
         for key in (TOTAL, owner.get(org_id)) if children else (TOTAL,):
+            pairs[key][kind] += count
             ents[key][kind].add(ent_id)
             ents[key][None].add(ent_id)
     return {
         key: {
-            "count": sum(n[key].values()),
+            "count": sum(pairs[key].values()),
+            "visits": sum(records[key].values()),
             "enterprises": len(ents[key][None]),
             "by_kind": {
-                kind: {"count": n[key][kind], "enterprises": len(ents[key][kind])}
+                kind: {
+                    "count": pairs[key][kind],
+                    "visits": records[key][kind],
+                    "enterprises": len(ents[key][kind]),
+                }
                 for kind in VisitKind.values
             },
         }
@@ -129,8 +138,8 @@ def _visit_figures(
 
 
 def visit_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Visits in `org`'s subtree from `start` to `end`: count (家次), distinct enterprises
-    (家), and the same by kind."""
+    """Visits in `org`'s subtree from `start` to `end`: count (家次), visits (次),
+    distinct enterprises (家), and the same by kind."""
     return _visit_figures(org, [], start, end)[TOTAL]
 
 
@@ -400,7 +409,7 @@ def figures(
     def part(key: int | None) -> dict[str, Any]:
         main = {k: v for k, v in cases[key].items() if k not in ("by_category", "by_department")}
         return {
-            "visits": {"count": visits[key]["count"], "enterprises": visits[key]["enterprises"]},
+            "visits": {k: visits[key][k] for k in ("count", "visits", "enterprises")},
             "cases": main,
         }
 

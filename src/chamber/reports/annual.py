@@ -40,6 +40,7 @@ GROUPED: dict[str, Grouped] = {
     "visits": sections.visits_with_children,
     "cases": sections.cases_with_children,
     "events": sections.events_with_children,
+    "political": sections.political_with_children,
 }
 
 

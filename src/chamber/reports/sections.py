@@ -59,6 +59,12 @@ def political(org: Organization, p: Period) -> dict[str, Any]:
     }
 
 
+def political_with_children(
+    org: Organization, children: list[Organization], p: Period
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    return politics.political_with_children(org, children, p.start, p.end)
+
+
 def events(org: Organization, p: Period) -> dict[str, Any]:
     by_kind = activities.event_figures(org, p.start, p.end)
     total = by_kind.pop("total")
