@@ -34,6 +34,7 @@ import psycopg
 
 from chamber.activities.choices import EventKind
 from chamber.casework.choices import VisitKind
+from chamber.core.rates import growth, rate
 from chamber.politics.choices import Body, Grade, Level, ProposalKind, Satisfaction
 from chamber.reports.period import Period
 
@@ -131,7 +132,8 @@ FROM per_member
 GROUP BY g, child
 """
 
-# Visits counted from the visit table; distinct enterprises in two levels.
+# Visit records (次) counted from the visit table, (visit, enterprise) pairs (家次) from
+# the links; distinct enterprises (家) in two levels.
 VISITS_SQL = f"""
 WITH {SUB},
 v AS (
@@ -147,8 +149,12 @@ ents AS (
         (ve.enterprise_id, v.child), (ve.enterprise_id, v.child, v.kind)
     )
 )
-SELECT 'count', GROUPING(child, kind), child, kind, count(*)
+SELECT 'visits', GROUPING(child, kind), child, kind, count(*)
 FROM v GROUP BY GROUPING SETS ((), (kind), (child), (child, kind))
+UNION ALL
+SELECT 'count', GROUPING(v.child, v.kind), v.child, v.kind, count(*)
+FROM v JOIN casework_visit_enterprises ve ON ve.visit_id = v.id
+GROUP BY GROUPING SETS ((), (v.kind), (v.child), (v.child, v.kind))
 UNION ALL
 SELECT 'enterprises', g, child, kind, count(*) FROM ents GROUP BY g, child, kind
 """
@@ -418,12 +424,8 @@ def _key(is_total: bool, child: int | None) -> Key | bool:
     return child if child is not None else False
 
 
-def _rate4(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+# The SQL counts; the rounding of a rate is presentation, done by the app's one helper.
+_rate4 = _ratio = rate
 
 
 def _median(value: float | None, n: int) -> float | int | None:
@@ -448,7 +450,7 @@ def _members(rows: list[tuple], out: dict[Key, dict]) -> None:
             "joined": joined,
             "left": left,
             "previous_total": previous,
-            "growth_rate": round(total / previous - 1, 4) if previous else None,
+            "growth_rate": growth(total, previous),
         }
 
 
@@ -640,7 +642,7 @@ def _honors(rows: list[tuple], out: dict[Key, dict]) -> None:
 
 def _empty() -> dict[str, Any]:
     """A group's figures when it has no records at all."""
-    counts = {"count": 0, "enterprises": 0}
+    counts = {"count": 0, "visits": 0, "enterprises": 0}
     event = {"count": 0, "attendance": 0, "enterprises": 0}
     return {
         "members": {

@@ -48,6 +48,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from chamber.core.dates import day_span
+from chamber.core.rates import rate
 from chamber.members.models import Membership
 from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
@@ -60,8 +61,7 @@ def year_range(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+_rate = rate  # one rounding for every rate (chamber.core.rates)
 
 
 def _children(org: Organization, start: datetime.date, end: datetime.date) -> list[Organization]:
@@ -72,6 +72,53 @@ def _children(org: Organization, start: datetime.date, end: datetime.date) -> li
             Q(closed__isnull=True) | Q(closed__gt=start),
         ).order_by("sort_order", "code")
     )
+
+
+# --- The records behind each figure --------------------------------------------------------
+#
+# Each figure is defined once, here: as the queryset of the records it counts. The
+# aggregates below count the same conditions, the report's drill-down lists and the
+# dashboard's charts read these querysets, and tests check that the counts agree.
+
+
+def visit_records(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Visit]:
+    """visits.visits (次): the visit records of the subtree in the period."""
+    return Visit.objects.filter(_subtree(org), date__range=(start, end)).order_by()
+
+
+def visit_pairs(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet:
+    """visits.count (家次): the (visit, enterprise) links of the period's visits."""
+    return Visit.enterprises.through.objects.filter(
+        visit__organization_id__in=org.subtree_ids, visit__date__range=(start, end)
+    ).order_by()
+
+
+def visited_enterprises(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet:
+    """visits.enterprises (家): the distinct enterprises of the period's visits."""
+    from chamber.members.models import Enterprise
+
+    return Enterprise.objects.filter(
+        id__in=visit_pairs(org, start, end).values("enterprise_id")
+    ).order_by()
+
+
+def raised_condition(start: datetime.date, end: datetime.date) -> Q:
+    """cases.raised: received in the period, less those merged into another case (the
+    same problem, counted there)."""
+    return Q(received_on__range=(start, end)) & ~Q(status=Status.MERGED)
+
+
+def resolved_condition(start: datetime.date, end: datetime.date) -> Q:
+    """cases.resolved: the (latest) resolution in the period, whenever received."""
+    return Q(resolved_on__range=(start, end))
+
+
+def raised_cases(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    return Case.objects.filter(_subtree(org)).filter(raised_condition(start, end)).order_by()
+
+
+def resolved_cases(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    return Case.objects.filter(_subtree(org)).filter(resolved_condition(start, end)).order_by()
 
 
 # --- Visits ------------------------------------------------------------------------------
@@ -97,13 +144,13 @@ def _visit_figures(
     of the period with the number of their pairs, worked into sums and sets here: one
     pass over the links instead of a COUNT(DISTINCT) per group and kind."""
     owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
-    visits = Visit.objects.filter(_subtree(org), date__range=(start, end)).order_by()
-    counts = visits.values_list("organization_id", "kind").annotate(n=Count("id"))
+    counts = (
+        visit_records(org, start, end)
+        .values_list("organization_id", "kind")
+        .annotate(n=Count("id"))
+    )
     triples = (
-        Visit.enterprises.through.objects.filter(
-            visit__organization_id__in=org.subtree_ids, visit__date__range=(start, end)
-        )
-        .order_by()
+        visit_pairs(org, start, end)
         .values_list("visit__organization_id", "visit__kind", "enterprise_id")
         .annotate(n=Count("id"))
     )
@@ -156,9 +203,9 @@ def visit_figures_with_children(
 
 def _case_aggregates(start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
     """The counts behind every case figure, as conditional aggregates."""
-    raised = Q(received_on__range=(start, end)) & ~Q(status=Status.MERGED)
+    raised = raised_condition(start, end)
     decidable = raised & ~Q(status=Status.REJECTED)
-    resolved = Q(resolved_on__range=(start, end))
+    resolved = resolved_condition(start, end)
     timed = resolved & Q(due_on__isnull=False)
     resolved_by_end = Q(resolved_on__isnull=False, resolved_on__lte=end)
     ever_resolved = decidable & (resolved_by_end | Q(reopen_count__gt=0))

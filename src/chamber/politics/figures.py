@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from chamber.core.rates import rate
 from chamber.orgs.models import Organization
 
 from .choices import AWAITING_REPLY, Body, Grade, Level, ProposalKind, Satisfaction, Status
@@ -34,8 +35,7 @@ def _year(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+_rate = rate  # one rounding for every rate (chamber.core.rates)
 
 
 def posts_in_force(org: Organization, on: datetime.date) -> dict[str, Any]:

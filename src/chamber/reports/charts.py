@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
 
+from chamber.core.rates import percent_number
 from chamber.members.models import Membership, active_condition
 from chamber.orgs.models import Organization
 
@@ -64,12 +65,7 @@ def children_comparison(report: dict) -> dict[str, Any]:
         "series": [
             {
                 "name": _("growth rate"),
-                "data": [
-                    round(c["members"]["growth_rate"] * 100, 1)
-                    if c["members"]["growth_rate"] is not None
-                    else None
-                    for c in report["children"]
-                ],
+                "data": [percent_number(c["members"]["growth_rate"]) for c in report["children"]],
             }
         ],
     }

@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
+from chamber.core.rates import growth
 from chamber.members.models import Membership, active_condition
 from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
@@ -90,7 +91,7 @@ def _shape(counts: dict) -> dict:
         "joined": counts["joined"],
         "left": counts["left"],
         "previous_total": previous,
-        "growth_rate": round(total / previous - 1, 4) if previous else None,
+        "growth_rate": growth(total, previous),
     }
 
 

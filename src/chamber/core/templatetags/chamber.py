@@ -1,5 +1,7 @@
 from django import template
 
+from chamber.core.rates import percent_text
+
 register = template.Library()
 
 
@@ -24,10 +26,8 @@ def field_label(entry, key: str) -> str:
 
 @register.filter
 def percent(value, digits: int = 1) -> str:
-    """0.1442 -> "14.4%"; None -> "—"."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    """A rate as the report carries it (0.144 -> "14.4%"; None -> "—"): see core.rates."""
+    return percent_text(value)
 
 
 @register.filter
