@@ -84,7 +84,7 @@ def assert_tiles_equal_drilldowns(client, org, period: Period) -> int:
     return checked
 
 
-def test_charts_and_tiles_agree_on_designed_data(world, cw, client):
+def test_charts_and_tiles_agree_on_designed_data(world, cw, client):  # noqa: F811
     """A visit to two enterprises (2 家次, 1 次), a merged duplicate case (not raised), a
     case received in 2016 and resolved in 2017, an enterprise with a second membership."""
     from chamber.casework import services
