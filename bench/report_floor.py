@@ -127,7 +127,10 @@ SELECT g, child,
     count(*) FILTER (WHERE now_in),
     count(*) FILTER (WHERE before_in),
     count(*) FILTER (WHERE CASE WHEN g = 1 THEN joined_t ELSE joined_c END),
-    count(*) FILTER (WHERE CASE WHEN g = 1 THEN left_t ELSE left_c END)
+    count(*) FILTER (WHERE CASE WHEN g = 1 THEN left_t ELSE left_c END),
+    count(*) FILTER (WHERE now_in AND enterprise_id IS NOT NULL),
+    count(*) FILTER (WHERE now_in AND person_id IS NOT NULL),
+    count(*) FILTER (WHERE now_in AND member_org_id IS NOT NULL)
 FROM per_member
 GROUP BY g, child
 """
@@ -376,6 +379,18 @@ FROM d
 GROUP BY GROUPING SETS ((), (child))
 """
 
+# Council meetings held in the period, by the council's organisation.
+MEETINGS_SQL = f"""
+WITH {SUB}
+SELECT GROUPING(s.child) AS g, s.child, count(*)
+FROM activities_meeting mt
+JOIN activities_term t ON t.id = mt.term_id
+JOIN activities_council c ON c.id = t.council_id
+JOIN sub s ON s.id = c.organization_id
+WHERE mt.date BETWEEN %(start)s AND %(end)s
+GROUP BY GROUPING SETS ((), (s.child))
+"""
+
 # Honours as the report lists them, already in the app's order (year, level from the
 # top, organisation path, title, id), one JSON list per group.
 HONORS_SQL = f"""
@@ -441,12 +456,13 @@ def _money(cents: int) -> str:
 
 
 def _members(rows: list[tuple], out: dict[Key, dict]) -> None:
-    for g, child, total, previous, joined, left in rows:
+    for g, child, total, previous, joined, left, ents, people, orgs in rows:
         key = _key(g == 1, child)
         if key is False:
             continue
         out[key]["members"] = {
             "total": total,
+            "total_by_kind": {"enterprise": ents, "person": people, "organization": orgs},
             "joined": joined,
             "left": left,
             "previous_total": previous,
@@ -473,10 +489,15 @@ def _case_stats(r: dict[str, Any] | None) -> dict[str, Any]:
         "raised": r["raised"],
         "resolved": r["resolved"],
         "rejected": r["rejected"],
+        "accepted": r["decidable"],
+        "accepted_resolved": r["decided"],
         "resolution_rate": _rate4(r["decided"], r["decidable"]),
+        "resolved_with_deadline": r["timed"],
+        "resolved_on_time": r["on_time"],
         "on_time_rate": _rate4(r["on_time"], r["timed"]),
         "reopened_rate": _rate4(r["reopened"], r["ever_resolved"]),
         "followed_up": r["followed"],
+        "satisfied": r["satisfied"],
         "satisfaction_rate": _rate4(r["satisfied"], r["followed"]),
         "satisfaction": round(r["score_sum"] / r["scores"], 2) if r["scores"] else None,
         "median_days_to_resolve": _median(r["median_days"], r["resolved"]),
@@ -633,6 +654,13 @@ def _charity(rows: list[tuple], out: dict[Key, dict]) -> None:
         }
 
 
+def _meetings(rows: list[tuple], out: dict[Key, dict]) -> None:
+    for g, child, held in rows:
+        key = _key(g == 1, child)
+        if key is not False:
+            out[key]["meetings"] = {"held": held}
+
+
 def _honors(rows: list[tuple], out: dict[Key, dict]) -> None:
     for g, child, honors in rows:
         key = _key(g == 1, child)
@@ -647,6 +675,7 @@ def _empty() -> dict[str, Any]:
     return {
         "members": {
             "total": 0,
+            "total_by_kind": {"enterprise": 0, "person": 0, "organization": 0},
             "joined": 0,
             "left": 0,
             "previous_total": 0,
@@ -690,11 +719,21 @@ def _empty() -> dict[str, Any]:
             "donations": 0,
             "donors": 0,
         },
+        "meetings": {"held": 0},
         "honors": [],
     }
 
 
-SECTION_ORDER = ("members", "visits", "cases", "political", "events", "charity", "honors")
+SECTION_ORDER = (
+    "members",
+    "visits",
+    "cases",
+    "political",
+    "events",
+    "charity",
+    "meetings",
+    "honors",
+)
 
 
 def floor_report(
@@ -734,6 +773,7 @@ def floor_report(
         _posts(cur.execute(POSTS_SQL, params).fetchall(), out)
         _events(cur.execute(EVENTS_SQL, params).fetchall(), out)
         _charity(cur.execute(CHARITY_SQL, params).fetchall(), out)
+        _meetings(cur.execute(MEETINGS_SQL, params).fetchall(), out)
         _honors(cur.execute(HONORS_SQL, params).fetchall(), out)
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
         _cases(cur.execute(CASES_SQL, params).fetchall(), steps, categories, departments, out)

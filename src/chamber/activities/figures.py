@@ -26,7 +26,7 @@ from chamber.core.dates import day_span
 from chamber.orgs.models import Organization
 
 from .choices import COUNTED_STATUSES, DonationKind, EventKind, level_rank
-from .models import CheckIn, Donation, Event, EventCoOrganizer, Honor
+from .models import CheckIn, Donation, Event, EventCoOrganizer, Honor, Meeting
 from .money import from_cents, sum_cents
 
 
@@ -135,6 +135,19 @@ def donation_figures(org: Organization, start: datetime.date, end: datetime.date
 def cumulative_donations(org: Organization, up_to: datetime.date) -> Decimal:
     """Everything donated (money and valued goods) up to and including `up_to`."""
     return from_cents(donations_of(org).filter(date__lte=up_to).aggregate(c=sum_cents())["c"])
+
+
+def meetings_in(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
+    """Council meetings (执委会, 理事会, 常委会) of the subtree's organisations held in
+    [start, end]."""
+    return Meeting.objects.filter(
+        term__council__organization_id__in=org.subtree_ids, date__range=(start, end)
+    ).order_by()
+
+
+def meeting_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """`held`: the count of `meetings_in`."""
+    return {"held": meetings_in(org, start, end).count()}
 
 
 def honor_figures(org: Organization, start: datetime.date, end: datetime.date) -> list[dict]:

@@ -6,21 +6,24 @@ Each record is counted once: a visit belongs to the chamber that made it and a c
 to the organisation that received it, so a district figure is its subtree's records,
 and distinct enterprises are counted as a set, never summed across chambers.
 
-Definitions (all rates are floats 0..1, None when nothing to divide by):
+Definitions (all rates are floats 0..1 rounded once to 0.1 % by core.rates, None when
+nothing to divide by):
 - visits.count: (visit, enterprise) pairs in the period (家次: an enterprise counts
   once per visit to it); visits.visits: visit records (次); visits.enterprises:
   distinct enterprises visited (家). Always count ≥ enterprises and count ≥ visits.
 - cases.raised: cases received in the period, less those merged into another (the
   same problem, counted there).
 - cases.resolved: cases whose (latest) resolution date is in the period.
-- resolution_rate: of the cases raised in the period and not rejected, the share
-  resolved by the period's end.
-- on_time_rate: of the cases resolved in the period that had a due date, the share
-  resolved on or before it.
+- resolution_rate = accepted_resolved / accepted: of the cases raised in the period and
+  not rejected (accepted, 受理), the share resolved by the period's end. Its cohort is
+  the period's intake, so it is not resolved / raised (cases resolved in the period
+  include earlier years' intake).
+- on_time_rate = resolved_on_time / resolved_with_deadline: of the cases resolved in
+  the period that had a due date, the share resolved on or before it (按期办结率).
 - reopened_rate: of the cases raised in the period that were ever resolved, the share
   reopened after an unsatisfied follow-up.
-- satisfaction_rate: of the follow-ups in the period, the share satisfied or basically
-  satisfied; satisfaction: their mean score (1–5).
+- satisfaction_rate = satisfied / followed_up: of the follow-ups in the period, the share
+  satisfied or basically satisfied; satisfaction: their mean score (1–5).
 - median_days_to_resolve: calendar days from receipt to resolution, median over the
   cases resolved in the period.
 - overdue_now: open cases past their due date on `today` (not limited to the period).
@@ -266,10 +269,16 @@ def _shape(a: dict[str, Any]) -> dict[str, Any]:
         "raised": a["raised"],
         "resolved": a["resolved"],
         "rejected": a["rejected"],
+        # Each rate with its numerator and denominator, so a sentence can name its cohort.
+        "accepted": a["decidable"],
+        "accepted_resolved": a["decided"],
         "resolution_rate": _rate(a["decided"], a["decidable"]),
+        "resolved_with_deadline": a["timed"],
+        "resolved_on_time": a["on_time"],
         "on_time_rate": _rate(a["on_time"], a["timed"]),
         "reopened_rate": _rate(a["reopened"], a["ever_resolved"]),
         "followed_up": a["followed_up"],
+        "satisfied": a["satisfied"],
         "satisfaction_rate": _rate(a["satisfied"], a["followed_up"]),
         "satisfaction": round(a["score_sum"] / a["scores"], 2) if a["scores"] else None,
     }

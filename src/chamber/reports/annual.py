@@ -27,6 +27,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("political", sections.political),
     ("events", sections.events),
     ("charity", sections.charity),
+    ("meetings", sections.meetings),
     ("honors", sections.honors),
 ]
 

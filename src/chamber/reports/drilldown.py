@@ -86,6 +86,11 @@ DRILLS: dict[tuple[str, str], Drill] = {
         sections.submitted_proposals,
         "reports/rows/proposal.html",
     ),
+    ("meetings", "held"): Drill(
+        _("Council meetings held in the period"),
+        sections.meetings_held,
+        "reports/rows/meeting.html",
+    ),
     ("charity", "donations"): Drill(
         _("Donations in the period"), sections.donations_in, "reports/rows/donation.html"
     ),

@@ -98,6 +98,14 @@ def charity(org: Organization, p: Period) -> dict[str, Any]:
     }
 
 
+def meetings(org: Organization, p: Period) -> dict[str, int]:
+    return activities.meeting_figures(org, p.start, p.end)
+
+
+def meetings_held(org: Organization, p: Period) -> QuerySet:
+    return activities.meetings_in(org, p.start, p.end).select_related("term__council__organization")
+
+
 def honors(org: Organization, p: Period) -> list[dict[str, Any]]:
     return activities.honor_figures(org, p.start, p.end)
 
