@@ -113,8 +113,8 @@ def test_docx_xlsx_and_json_carry_the_same_numbers(world, tmp_path):
 
     data = json.loads((tmp_path / "r.json").read_text())
     text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
-    assert f"共有会员{data['members']['total']}个" in text
-    assert "工作计划" in text and "【此处由工作人员撰写" in text
+    assert f"共有企业会员{data['members']['total']}家" in text
+    assert "工作计划" in text and "【待填写：此处由工作人员撰写" in text
     ws = load_workbook(tmp_path / "r.xlsx")["会员发展"]
     header = [c.value for c in ws[1]]
     row = [c.value for c in ws[2]]
