@@ -113,7 +113,7 @@ ms AS (
     WHERE m.joined <= %(end)s OR m."left" BETWEEN %(start)s AND %(end)s
 ),
 per_member AS (
-    SELECT GROUPING(child) AS g, child,
+    SELECT GROUPING(child) AS g, child, enterprise_id, person_id, member_org_id,
         bool_or(now_in) AS now_in, bool_or(before_in) AS before_in,
         bool_or(joined_t) AS joined_t, bool_or(joined_c) AS joined_c,
         bool_or(left_t) AS left_t, bool_or(left_c) AS left_c

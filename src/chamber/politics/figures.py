@@ -116,7 +116,8 @@ def proposal_figures(
     overdue on `as_of` (default today), late first replies, proposals handled again after
     an unsatisfied evaluation, and counts by topic."""
     as_of = as_of or timezone.localdate()
-    return _proposal_shape(list(proposals_of(org, start, end).values_list(*PROPOSAL_FIELDS)), as_of)
+    rows = list(proposals_of(org, start, end).values_list(*PROPOSAL_FIELDS))
+    return _proposal_shape(rows, _proposal_details([r[0] for r in rows]), as_of)
 
 
 PROPOSAL_FIELDS = (
@@ -131,7 +132,28 @@ PROPOSAL_FIELDS = (
 )
 
 
-def _proposal_shape(rows: list[tuple], as_of: datetime.date) -> dict[str, Any]:
+def _proposal_details(ids: list[int]) -> dict[str, Any]:
+    """Per proposal: its topics, whether its first reply was late, whether it was
+    handled again after an unsatisfied first evaluation (a second round of replies)."""
+    topics: dict[int, list[str]] = defaultdict(list)
+    for pid, name in Proposal.topics.through.objects.filter(proposal_id__in=ids).values_list(
+        "proposal_id", "topic__name"
+    ):
+        topics[pid].append(name)
+    replies = Reply.objects.filter(proposal_id__in=ids).values_list("proposal_id", "round", "late")
+    late: Counter[int] = Counter()
+    rehandled: Counter[int] = Counter()
+    for pid, round_, is_late in replies:
+        if round_ == 1 and is_late:
+            late[pid] += 1
+        if round_ == 2:
+            rehandled[pid] += 1
+    return {"topics": topics, "late": late, "rehandled": rehandled}
+
+
+def _proposal_shape(
+    rows: list[tuple], details: dict[str, Any], as_of: datetime.date
+) -> dict[str, Any]:
     ids = [r[0] for r in rows]
     filed = sum(1 for r in rows if r[3] is not None)
     replied = sum(1 for r in rows if r[4] is not None)
@@ -139,15 +161,11 @@ def _proposal_shape(rows: list[tuple], as_of: datetime.date) -> dict[str, Any]:
     evaluated = Counter(r[6] for r in rows if r[6])
     n_evaluated = sum(evaluated.values())
     content = evaluated[Satisfaction.SATISFIED] + evaluated[Satisfaction.BASIC]
-    topics = Counter(
-        Proposal.topics.through.objects.filter(proposal_id__in=ids).values_list(
-            "topic__name", flat=True
-        )
-    )
-    late = Reply.objects.filter(proposal_id__in=ids, round=1, late=True).count()
+    topics = Counter(name for pid in ids for name in details["topics"].get(pid, ()))
+    late = sum(details["late"][pid] for pid in ids)
     # Handled again after an unsatisfied first evaluation (the latest evaluation, which
     # the satisfaction figures count, is the one after re-handling).
-    rehandled = Reply.objects.filter(proposal_id__in=ids, round=2).count()
+    rehandled = sum(details["rehandled"][pid] for pid in ids)
     return {
         "submitted": len(rows),
         "by_kind": {k: sum(1 for r in rows if r[1] == k) for k in ProposalKind.values},
@@ -246,6 +264,7 @@ def political_with_children(
     )
     proposals = list(proposals_of(org, start, end).values_list(*PROPOSAL_FIELDS))
     ids = [r[0] for r in proposals]
+    details = _proposal_details(ids)
     authors: dict[int, set[tuple[int, int | None]]] = defaultdict(set)
     for pid, person, ent in Proposal.objects.filter(id__in=ids).values_list(
         "id", "lead_id", "lead__enterprise_id"
@@ -271,7 +290,7 @@ def political_with_children(
             "posts_held_by_body": posts["by_body"],
             "posts_held_by_level": posts["by_level"],
             "elected": _elected_shape([r[:3] for r in new_rows]),
-            "proposals": _proposal_shape(proposal_rows, as_of),
+            "proposals": _proposal_shape(proposal_rows, details, as_of),
         }
 
     theirs = {}

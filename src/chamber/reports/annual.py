@@ -42,6 +42,9 @@ GROUPED: dict[str, Grouped] = {
     "cases": sections.cases_with_children,
     "events": sections.events_with_children,
     "political": sections.political_with_children,
+    "charity": sections.charity_with_children,
+    "meetings": sections.meetings_with_children,
+    "honors": sections.honors_with_children,
 }
 
 

@@ -87,7 +87,10 @@ def money(value) -> str:
 
 
 def charity(org: Organization, p: Period) -> dict[str, Any]:
-    d = activities.donation_figures(org, p.start, p.end)
+    return _charity(activities.donation_figures(org, p.start, p.end))
+
+
+def _charity(d: dict[str, Any]) -> dict[str, Any]:
     return {
         "amount": money(d["total"]),
         "amount_cumulative": money(d["cumulative"]),
@@ -96,6 +99,14 @@ def charity(org: Organization, p: Period) -> dict[str, Any]:
         "donations": d["count"],
         "donors": d["donors"],
     }
+
+
+def _with_children(fn, shape=lambda x: x):
+    def grouped(org: Organization, children: list[Organization], p: Period):
+        mine, theirs = fn(org, children, p.start, p.end)
+        return shape(mine), {pk: shape(v) for pk, v in theirs.items()}
+
+    return grouped
 
 
 def meetings(org: Organization, p: Period) -> dict[str, int]:
@@ -198,3 +209,8 @@ def donations_in(org: Organization, p: Period) -> QuerySet:
 
 EVENT_KINDS = EventKind.values
 VISIT_KINDS = VisitKind
+
+
+charity_with_children = _with_children(activities.donation_figures_with_children, _charity)
+meetings_with_children = _with_children(activities.meeting_figures_with_children)
+honors_with_children = _with_children(activities.honor_figures_with_children)
