@@ -113,3 +113,16 @@ def test_charts_and_tiles_agree_on_designed_data(world, cw, client):  # noqa: F8
     assert report["cases"]["raised"] == 3  # the duplicate merged into its target is not
     xixiang = {c["org"]["code"]: c for c in report["children"]}["d.xixiang"]
     assert xixiang["members"]["total"] == 2  # ent_x has two memberships: one member
+
+
+def test_api_and_its_schema_carry_the_three_visit_figures(world, client):
+    visit(world, world.xixiang, dt.date(2016, 3, 1), [world.ent_x])
+    client.force_login(world.staff)
+    visits = client.get("/api/v1/reports/annual/?org=d&year=2016").json()["visits"]
+    assert (visits["count"], visits["visits"], visits["enterprises"]) == (1, 1, 1)
+    assert set(visits["by_kind"]["routine"]) == {"count", "visits", "enterprises"}
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert set(schema["VisitCounts"]["properties"]) == {"count", "visits", "enterprises"}
+    assert "家次" in schema["VisitCounts"]["properties"]["count"]["description"]
+    rate = schema["ReportCases"]["properties"]["resolution_rate"]["description"]
+    assert "accepted_resolved / accepted" in rate
