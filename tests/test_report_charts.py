@@ -126,3 +126,27 @@ def test_api_and_its_schema_carry_the_three_visit_figures(world, client):
     assert "家次" in schema["VisitCounts"]["properties"]["count"]["description"]
     rate = schema["ReportCases"]["properties"]["resolution_rate"]["description"]
     assert "accepted_resolved / accepted" in rate
+
+
+def test_dashboard_body_queries_do_not_grow_with_the_chambers(world, client):
+    """Every section of the children comes from grouped passes: a third street adds no
+    query to the dashboard's body."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_org
+
+    client.force_login(world.staff)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/reports/d/?year=2016&part=body").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    street = make_org("d.third", "第三街道商会", parent=world.district)
+    MembershipFactory(
+        organization=street, enterprise=EnterpriseFactory(), joined=dt.date(2015, 1, 1)
+    )
+    assert queries() == before
+    assert before <= 60

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from chamber.orgs.grouping import with_subtrees
 from chamber.orgs.models import Organization
 
 from . import sections
@@ -48,13 +49,14 @@ GROUPED: dict[str, Grouped] = {
 }
 
 
-def children_during(org: Organization, period: Period):
-    """Direct children that existed at some time in the period: a 2016 report of Bao'an
-    has six street chambers, a 2017 one ten."""
-    return org.children.filter(
+def children_during(org: Organization, period: Period) -> list[Organization]:
+    """Direct children that existed at some time in the period (a 2016 report of Bao'an
+    has six street chambers, a 2017 one ten), with their subtrees read in one query."""
+    children = org.children.filter(
         Q(founded__isnull=True) | Q(founded__lte=period.end),
         Q(closed__isnull=True) | Q(closed__gt=period.start),
     ).order_by("sort_order", "code")
+    return with_subtrees(org, list(children))
 
 
 def org_summary(org: Organization) -> dict[str, str]:
