@@ -178,3 +178,19 @@ def test_xlsx_speaks_chinese_with_exact_numbers(world):
     assert wb["荣誉"]["B2"].value == "国家级"
     visits = [c.value for c in wb["走访"][1]]
     assert "走访企业家次（家次）" in visits and "走访次数（次）" in visits
+
+
+def test_a_rate_is_rounded_once_and_shown_the_same_everywhere():
+    from chamber.casework.templatetags.casework_tags import percent as casework_percent
+    from chamber.core.rates import growth, percent_number, percent_text, rate
+    from chamber.core.templatetags.chamber import percent as core_percent
+
+    assert rate(299, 357) == 0.838  # 83.7535…: half up on the exact fraction
+    assert rate(1, 8) == 0.125 and rate(0, 0) is None
+    assert rate(3349, 4000) == 0.837  # 83.725 % is below 83.75: not 83.8
+    assert growth(4324, 3776) == 0.145 and growth(5, 0) is None
+    for part in range(0, 400, 7):
+        value = rate(part, 357)
+        shown = {percent_text(value), casework_percent(value), core_percent(value)}
+        assert len(shown) == 1
+        assert float(shown.pop().rstrip("%")) == percent_number(value)
