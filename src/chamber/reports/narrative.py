@@ -375,7 +375,9 @@ LOW_ON_TIME = 0.9
 
 def _overdue(report: dict[str, Any], w: Words) -> str | None:
     c = report.get("cases") or {}
-    if c.get("overdue_now"):
+    # Overdue is counted on the day the report is made, whatever the period: said only
+    # where the period saw casework, so a past year without any is not blamed for it.
+    if c.get("overdue_now") and (c.get("raised") or c.get("resolved")):
         return (
             f"诉求办理仍有积压，截至{w['today']}尚有{n(c['overdue_now'], '件')}超过办理时限未办结。"
         )
