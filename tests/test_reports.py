@@ -131,6 +131,7 @@ def test_every_drilldown_count_equals_its_figure_on_the_demo(reference_data, cli
     from chamber.orgs.models import Organization
 
     from .test_report_charts import assert_charts_equal_figures, assert_tiles_equal_drilldowns
+    from .test_work_report import prose_problems
 
     call_command("demo", members=600, seed=3)
     district = Organization.objects.get(code="baoan")
@@ -150,6 +151,7 @@ def test_every_drilldown_count_equals_its_figure_on_the_demo(reference_data, cli
                 assert drill.rows(org, period).count() == value, (org.code, year, section, figure)
                 checked += 1
             assert_charts_equal_figures(org, period, report)
+            assert prose_problems(report) == [], (org.code, year)
     assert checked == 2 * 11 * len(drilldown.DRILLS)
     client.force_login(get_user_model().objects.get(username="district"))
     for period in (Period.year(2016), Period.quarter(2017, 2)):
