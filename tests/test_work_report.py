@@ -196,3 +196,26 @@ def test_a_rate_is_rounded_once_and_shown_the_same_everywhere():
         shown = {percent_text(value), casework_percent(value), core_percent(value)}
         assert len(shown) == 1
         assert float(shown.pop().rstrip("%")) == percent_number(value)
+
+
+def test_a_rate_of_nothing_is_said_as_a_fact(world):
+    """None of the cohort resolved, on time or satisfied: no 0.0%, no 0件."""
+    report = annual_report(world.district, 2016)
+    report["cases"] |= {
+        "raised": 4,
+        "rejected": 0,
+        "accepted": 4,
+        "accepted_resolved": 0,
+        "resolution_rate": 0.0,
+        "resolved": 2,
+        "resolved_with_deadline": 2,
+        "resolved_on_time": 0,
+        "on_time_rate": 0.0,
+        "followed_up": 2,
+        "satisfied": 0,
+        "satisfaction_rate": 0.0,
+    }
+    assert prose_problems(report) == []
+    text = "".join(p for _h, ps in narrative.work_report(report).sections for p in ps)
+    assert "受理的4件截至年末均未办结" in text and "有办理时限的2件均未按期办结" in text
+    assert "回访的2件企业均不满意" in text

@@ -40,6 +40,14 @@ def pct(value: float) -> str:
     return percent_text(value)
 
 
+def _share(cohort: str, part: int, did: str, rate_name: str, rate: float, none: str) -> str:
+    """A rate with its cohort: "受理的30件中截至年末已办结25件，办结率83.3%"; when none of
+    the cohort did, the fact without a rate of 0.0%: "受理的30件截至年末均未办结"."""
+    if not part:
+        return f"{cohort}{none}"
+    return f"{cohort}中{did}{n(part, '件')}，{rate_name}{pct(rate)}"
+
+
 def terms(report: dict[str, Any]) -> Words:
     """The words a sentence uses for the report's period: 全年/年末/上年末 for a year,
     本季度/季末/上季末 for a quarter, 期内/期末/期初 for custom dates."""
@@ -129,9 +137,16 @@ def _proposals(report: dict[str, Any], w: Words) -> list[str]:
         f"立案{n(pr['filed'], '件')}" if pr.get("filed") else None,
     )
     replied = None
-    if pr.get("filed") and pr.get("replied"):
+    if pr.get("filed"):
         replied = _sentence(
-            f"立案的{n(pr['filed'], '件')}中已答复{n(pr['replied'], '件')}，答复率{pct(pr['reply_rate'])}",
+            _share(
+                f"立案的{n(pr['filed'], '件')}",
+                pr.get("replied") or 0,
+                "已答复",
+                "答复率",
+                pr["reply_rate"],
+                "尚未答复",
+            ),
             f"其中已解决或已采纳（A类）{n(pr['grades']['A'], '件')}"
             if pr.get("grades", {}).get("A")
             else None,
@@ -140,9 +155,15 @@ def _proposals(report: dict[str, Any], w: Words) -> list[str]:
     if pr.get("evaluated"):
         sat = pr.get("satisfaction", {})
         happy = (sat.get("satisfied") or 0) + (sat.get("basic") or 0)
-        content = (
-            f"提案人评价的{n(pr['evaluated'], '件')}中满意和基本满意{n(happy, '件')}，"
-            f"满意率{pct(pr['satisfaction_rate'])}。"
+        content = _sentence(
+            _share(
+                f"提案人评价的{n(pr['evaluated'], '件')}",
+                happy,
+                "满意和基本满意",
+                "满意率",
+                pr["satisfaction_rate"],
+                "均不满意",
+            )
         )
     return _paragraph(first, replied, content)
 
@@ -179,8 +200,14 @@ def _cases(report: dict[str, Any], w: Words) -> list[str]:
         intake = _sentence(
             f"{w['whole']}收集企业反映的困难和问题{n(c['raised'], '件')}",
             f"其中不予受理{n(c['rejected'], '件')}" if c.get("rejected") else None,
-            f"受理的{n(c['accepted'], '件')}中截至{w['end']}已办结{n(c['accepted_resolved'], '件')}，"
-            f"办结率{pct(c['resolution_rate'])}"
+            _share(
+                f"受理的{n(c['accepted'], '件')}",
+                c["accepted_resolved"],
+                f"截至{w['end']}已办结",
+                "办结率",
+                c["resolution_rate"],
+                f"截至{w['end']}均未办结",
+            )
             if c.get("accepted")
             else None,
         )
@@ -190,8 +217,14 @@ def _cases(report: dict[str, Any], w: Words) -> list[str]:
             f"{w['whole']}共办结各类问题{n(c['resolved'], '件')}（含此前受理的）"
             if c["resolved"] != c.get("accepted_resolved")
             else None,
-            f"有办理时限的{n(c['resolved_with_deadline'], '件')}中按期办结"
-            f"{n(c['resolved_on_time'], '件')}，按期办结率{pct(c['on_time_rate'])}"
+            _share(
+                f"有办理时限的{n(c['resolved_with_deadline'], '件')}",
+                c["resolved_on_time"],
+                "按期办结",
+                "按期办结率",
+                c["on_time_rate"],
+                "均未按期办结",
+            )
             if c.get("resolved_with_deadline")
             else None,
             f"办结用时的中位数为{_days(c['median_days_to_resolve'])}"
@@ -201,8 +234,14 @@ def _cases(report: dict[str, Any], w: Words) -> list[str]:
     follow = None
     if c.get("followed_up"):
         follow = _sentence(
-            f"回访{n(c['followed_up'], '件')}，企业满意和基本满意{n(c['satisfied'], '件')}，"
-            f"满意率{pct(c['satisfaction_rate'])}",
+            _share(
+                f"回访的{n(c['followed_up'], '件')}",
+                c["satisfied"],
+                "企业满意和基本满意",
+                "满意率",
+                c["satisfaction_rate"],
+                "企业均不满意",
+            ),
             f"平均满意度{c['satisfaction']}分（满分5分）" if c.get("satisfaction") else None,
         )
     cats = [x for x in sorted(c.get("by_category", []), key=lambda x: -x["raised"]) if x["raised"]]
@@ -389,7 +428,8 @@ def _late(report: dict[str, Any], w: Words) -> str | None:
     rate = c.get("on_time_rate")
     if rate is not None and rate < LOW_ON_TIME:
         late = c["resolved_with_deadline"] - c["resolved_on_time"]
-        return f"按期办结率为{pct(rate)}，{n(late, '件')}问题超过时限才办结，办理效率有待提高。"
+        said = f"按期办结率为{pct(rate)}，" if rate else ""
+        return f"{said}{n(late, '件')}问题超过时限才办结，办理效率有待提高。"
     return None
 
 
@@ -398,7 +438,8 @@ def _satisfaction(report: dict[str, Any], w: Words) -> str | None:
     rate = c.get("satisfaction_rate")
     if rate is not None and rate < LOW_SATISFACTION:
         unhappy = c["followed_up"] - c["satisfied"]
-        return f"回访满意率为{pct(rate)}，{n(unhappy, '件')}诉求的办理结果企业不满意，服务质量仍需提升。"
+        said = f"回访满意率为{pct(rate)}，" if rate else ""
+        return f"{said}{n(unhappy, '件')}诉求的办理结果企业不满意，服务质量仍需提升。"
     return None
 
 
