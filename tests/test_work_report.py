@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from chamber.reports import exporters, narrative, zh
 from chamber.reports.annual import annual_report
 from chamber.reports.period import Period
+from tests.casework.conftest import cw  # noqa: F401 - the casework tests' fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_rates_are_stated_with_their_cohort(world):
         "overdue_now": 0,
     }
     story = narrative.work_report(report, dt.date(2017, 1, 9))
-    text = "".join(p for _h, ps in story.sections for p in ps)
+    text = "".join(p for _h, ps in story.sections for p in ps if isinstance(p, str))
     assert "受理的358件中截至年末已办结341件，办结率95.3%" in text
     assert "有办理时限的357件中按期办结299件，按期办结率83.8%" in text
     assert "满意率" not in text  # no follow-ups: no rate
@@ -112,7 +113,11 @@ def test_chinese_report_numbers():
     assert zh.n(4324, "家") == "4324家"
 
 
-def test_docx_is_laid_out_as_an_official_document(world):
+def test_docx_is_laid_out_as_an_official_document(world, cw):  # noqa: F811
+    from tests.casework.test_figures import run_case, visit
+
+    visit(world, world.xixiang, dt.date(2016, 5, 3), [world.ent_x])
+    run_case(world, cw, received=dt.date(2016, 2, 1), resolved=dt.date(2016, 2, 10))
     report = annual_report(world.district, 2016)
     doc = Document(io.BytesIO(exporters.docx_bytes(report)))
     section = doc.sections[0]
@@ -136,6 +141,8 @@ def test_docx_is_laid_out_as_an_official_document(world):
     assert east_asian(doc.styles["Heading 2"]) == "楷体_GB2312"
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings[0].startswith("一、") and any("工作计划" in h for h in headings)
+    subheadings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+    assert subheadings == ["（一）企业大走访", "（二）诉求办理"]
     # fallbacks declared in the font table
     fonts = doc.part.part_related_by(
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
@@ -216,6 +223,8 @@ def test_a_rate_of_nothing_is_said_as_a_fact(world):
         "satisfaction_rate": 0.0,
     }
     assert prose_problems(report) == []
-    text = "".join(p for _h, ps in narrative.work_report(report).sections for p in ps)
+    text = "".join(
+        p for _h, ps in narrative.work_report(report).sections for p in ps if isinstance(p, str)
+    )
     assert "受理的4件截至年末均未办结" in text and "有办理时限的2件均未按期办结" in text
     assert "回访的2件企业均不满意" in text

@@ -197,7 +197,10 @@ def build_docx(report: dict[str, Any], signed: datetime.date | None = None):
     for heading, paragraphs in story.sections:
         doc.add_paragraph(heading, style="Heading 1")
         for text in paragraphs:
-            doc.add_paragraph(text)
+            if isinstance(text, narrative.Subheading):
+                doc.add_paragraph(text.text, style="Heading 2")
+            else:
+                doc.add_paragraph(text)
     doc.add_paragraph(story.plans_heading, style="Heading 1")
     placeholder = doc.add_paragraph()
     run = placeholder.add_run(story.plans_placeholder)

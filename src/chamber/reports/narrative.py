@@ -11,8 +11,9 @@ The report's structure, as a federation's annual report has it: a summary; the y
 work by area (`AREAS`); 存在的问题和不足, from measurable shortfalls only; a marked
 place for next year's plan, which staff write; the sign-off.
 
-A figure section plugs in by adding a builder `(report, words) -> list[str]` (one
-string per paragraph; [] when it has nothing to say) to an area's list in `AREAS`, and,
+A figure section plugs in by adding a part `(subheading, [builder])` to an area in
+`AREAS`, a builder being `(report, words) -> list[str]` (one string per paragraph; []
+when it has nothing to say), and,
 when it can fall short, a check to `SHORTFALLS` (e.g. the dues collected, 会费收缴率,
 under 组织建设).
 """
@@ -391,19 +392,51 @@ def _honours(report: dict[str, Any], w: Words) -> list[str]:
 
 @dataclass(frozen=True)
 class Area:
-    heading: str
-    builders: list[Builder]
+    """An area of the year's work: (subheading, builders) parts. Where two or more parts
+    have something to say, each gets its second-level heading （一）, （二） …"""
 
+    heading: str
+    parts: list[tuple[str, list[Builder]]]
+
+
+@dataclass(frozen=True)
+class Subheading:
+    """A second-level heading (楷体) inside an area."""
+
+    text: str
+
+
+CN_ORDINALS = "一二三四五六七八九十"
 
 # The year's work by area, in the report's order.
 AREAS: list[Area] = [
-    Area("加强思想政治引领", [_guidance]),
-    Area("积极参政议政", [_posts, _proposals]),
-    Area("服务会员发展", [_visits, _cases, _events]),
-    Area("投身公益慈善", [_charity]),
-    Area("加强自身建设", [_meetings, _members, _chambers]),
-    Area("获得荣誉", [_honours]),
+    Area("加强思想政治引领", [("理想信念教育", [_guidance])]),
+    Area("积极参政议政", [("政治安排", [_posts]), ("建言献策", [_proposals])]),
+    Area(
+        "服务会员发展",
+        [("企业大走访", [_visits]), ("诉求办理", [_cases]), ("交流合作", [_events])],
+    ),
+    Area("投身公益慈善", [("公益捐赠", [_charity])]),
+    Area(
+        "加强自身建设",
+        [("民主议事", [_meetings]), ("会员发展", [_members, _chambers])],
+    ),
+    Area("获得荣誉", [("荣誉", [_honours])]),
 ]
+
+
+def _area(area: Area, report: dict[str, Any], w: Words) -> list[str | Subheading]:
+    parts = [
+        (sub, paragraphs)
+        for sub, builders in area.parts
+        if (paragraphs := [p for build in builders for p in build(report, w)])
+    ]
+    if len(parts) < 2:
+        return [p for _sub, paragraphs in parts for p in paragraphs]
+    out: list[str | Subheading] = []
+    for i, (sub, paragraphs) in enumerate(parts):
+        out += [Subheading(f"（{CN_ORDINALS[i]}）{sub}"), *paragraphs]
+    return out
 
 
 # --- 存在的问题和不足 ------------------------------------------------------------------------
@@ -478,7 +511,7 @@ NUMERALS = "一二三四五六七八九十"
 class WorkReport:
     title: str
     summary: list[str]
-    sections: list[tuple[str, list[str]]] = field(default_factory=list)
+    sections: list[tuple[str, list[str | Subheading]]] = field(default_factory=list)
     plans_heading: str = ""
     plans_placeholder: str = "【待填写：此处由工作人员撰写下一阶段工作计划。】"
     organisation: str = ""
@@ -537,8 +570,7 @@ def work_report(report: dict[str, Any], signed: datetime.date | None = None) -> 
     )
     sections = []
     for area in AREAS:
-        paragraphs = [p for build in area.builders for p in build(report, w)]
-        if paragraphs:
+        if paragraphs := _area(area, report, w):
             sections.append((area.heading, paragraphs))
     problems = [s for check in SHORTFALLS if (s := check(report, w))]
     if problems:
@@ -552,5 +584,8 @@ def work_report(report: dict[str, Any], signed: datetime.date | None = None) -> 
 
 def sentences(story: WorkReport) -> list[str]:
     """Every sentence of the report's prose, for checks (no sentence twice)."""
-    text = [*story.summary, *(p for _h, ps in story.sections for p in ps)]
+    text = [
+        *story.summary,
+        *(p for _h, ps in story.sections for p in ps if not isinstance(p, Subheading)),
+    ]
     return [s + "。" for t in text for s in t.split("。") if s.strip()]
