@@ -101,6 +101,13 @@ def test_charts_and_tiles_agree_on_designed_data(world, cw, client):  # noqa: F8
         target = cw.raise_case(title="主记录")
         services.merge_case(actor=world.secretary, case=dup, into=target)
     MembershipFactory(organization=world.xixiang, enterprise=world.ent_x, joined=D(2016, 5, 1))
+    from chamber.activities.models import Council, Meeting, Term
+
+    council = Council.objects.create(
+        organization=world.xixiang, kind="executive", name="执行委员会"
+    )
+    term = Term.objects.create(council=council, number=1, starts=D(2015, 1, 1))
+    Meeting.objects.create(term=term, number=1, date=D(2016, 9, 1))
     client.force_login(world.staff)
     for period in (Period.year(2016), Period.quarter(2016, 1), Period.year(2017)):
         for org in (world.district, world.xixiang):
@@ -108,6 +115,16 @@ def test_charts_and_tiles_agree_on_designed_data(world, cw, client):  # noqa: F8
             assert_charts_equal_figures(org, period, report)
             assert assert_tiles_equal_drilldowns(client, org, period) > 5
     report = annual_report(world.district, 2016)
+    for figure, expected in (
+        ("visits/count", 3),
+        ("visits/visits", 2),
+        ("visits/enterprises", 3),
+        ("visits/by_kind.routine.count", 3),
+        ("meetings/held", 1),
+    ):
+        page = client.get(f"/reports/d/records/{figure}/?year=2016")
+        assert page.status_code == 200, figure
+        assert page.content.decode().count('class="record-row"') == expected, figure
     assert (report["visits"]["count"], report["visits"]["visits"]) == (3, 2)
     assert report["visits"]["enterprises"] == 3
     assert report["cases"]["raised"] == 3  # the duplicate merged into its target is not
