@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from chamber.members.figures import dues_figures
 from chamber.orgs.grouping import with_subtrees
 from chamber.orgs.models import Organization
 
@@ -30,6 +31,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("charity", sections.charity),
     ("meetings", sections.meetings),
     ("honors", sections.honors),
+    ("dues", lambda org, p: dues_figures(org, p.start, p.end)),
 ]
 
 
