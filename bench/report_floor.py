@@ -391,6 +391,27 @@ WHERE mt.date BETWEEN %(start)s AND %(end)s
 GROUP BY GROUPING SETS ((), (s.child))
 """
 
+# Dues of the period's years owed to the subtree's memberships, what was paid against
+# each by the period's end (summed in fen per payment, as the app does), memberships
+# owing and those not paid in full.
+DUES_SQL = f"""
+WITH {SUB},
+d AS (
+    SELECT du.membership_id, s.child, round(du.amount * 100)::bigint AS due_c,
+        coalesce((
+            SELECT sum(round(p.amount * 100)::bigint) FROM members_payment p
+            WHERE p.due_id = du.id AND p.paid_on <= %(end)s
+        ), 0) AS paid_c
+    FROM members_due du
+    JOIN members_membership m ON m.id = du.membership_id
+    JOIN sub s ON s.id = m.organization_id
+    WHERE du.year BETWEEN %(first_year)s AND %(last_year)s
+)
+SELECT GROUPING(child) AS g, child, coalesce(sum(due_c), 0), coalesce(sum(paid_c), 0),
+    count(DISTINCT membership_id), count(DISTINCT membership_id) FILTER (WHERE paid_c < due_c)
+FROM d GROUP BY GROUPING SETS ((), (child))
+"""
+
 # Honours as the report lists them, already in the app's order (year, level from the
 # top, organisation path, title, id), one JSON list per group.
 HONORS_SQL = f"""
@@ -661,6 +682,27 @@ def _meetings(rows: list[tuple], out: dict[Key, dict]) -> None:
             out[key]["meetings"] = {"held": held}
 
 
+def _dues(rows: list[tuple], out: dict[Key, dict]) -> None:
+    for g, child, receivable, received, owing, arrears in rows:
+        key = _key(g == 1, child)
+        if key is not False:
+            out[key]["dues"] = _dues_shape(int(receivable), int(received), owing, arrears)
+
+
+def _dues_shape(receivable: int, received: int, owing: int, arrears: int) -> dict[str, Any]:
+    def yuan(fen: int) -> str:
+        return f"{Decimal(fen) / 100:.2f}"
+
+    return {
+        "receivable": yuan(receivable),
+        "received": yuan(received),
+        "outstanding": yuan(receivable - received),
+        "collection_rate": rate(received, receivable),
+        "members_owing": owing,
+        "members_in_arrears": arrears,
+    }
+
+
 def _honors(rows: list[tuple], out: dict[Key, dict]) -> None:
     for g, child, honors in rows:
         key = _key(g == 1, child)
@@ -721,6 +763,7 @@ def _empty() -> dict[str, Any]:
         },
         "meetings": {"held": 0},
         "honors": [],
+        "dues": _dues_shape(0, 0, 0, 0),
     }
 
 
@@ -733,6 +776,7 @@ SECTION_ORDER = (
     "charity",
     "meetings",
     "honors",
+    "dues",
 )
 
 
@@ -775,6 +819,7 @@ def floor_report(
         _charity(cur.execute(CHARITY_SQL, params).fetchall(), out)
         _meetings(cur.execute(MEETINGS_SQL, params).fetchall(), out)
         _honors(cur.execute(HONORS_SQL, params).fetchall(), out)
+        _dues(cur.execute(DUES_SQL, params).fetchall(), out)
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
         _cases(cur.execute(CASES_SQL, params).fetchall(), steps, categories, departments, out)
         _proposals(cur.execute(PROPOSALS_SQL, params).fetchall(), out)

@@ -20,18 +20,19 @@ def _round(value: Fraction) -> float:
     return float(exact.quantize(STEP, rounding=ROUND_HALF_UP))
 
 
-def rate(part: int, whole: int) -> float | None:
-    """`part` of `whole`, e.g. resolved of raised; None when `whole` is 0."""
+def rate(part: int | Decimal, whole: int | Decimal) -> float | None:
+    """`part` of `whole`, e.g. resolved of raised (counts, or exact amounts such as fen
+    or Decimal yuan); None when `whole` is 0."""
     if not whole:
         return None
-    return _round(Fraction(part, whole))
+    return _round(Fraction(part) / Fraction(whole))
 
 
 def growth(now: int, before: int) -> float | None:
     """Change from `before` to `now` as a share of `before` (0.12 = +12 %)."""
     if not before:
         return None
-    return _round(Fraction(now - before, before))
+    return _round(Fraction(now - before) / Fraction(before))
 
 
 def percent_number(value: float | None) -> float | None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from chamber.members.figures import dues_figures
+from chamber.members.figures import dues_figures, dues_figures_with_children
 from chamber.orgs.grouping import with_subtrees
 from chamber.orgs.models import Organization
 
@@ -48,6 +48,7 @@ GROUPED: dict[str, Grouped] = {
     "charity": sections.charity_with_children,
     "meetings": sections.meetings_with_children,
     "honors": sections.honors_with_children,
+    "dues": lambda org, children, p: dues_figures_with_children(org, children, p.start, p.end),
 }
 
 
