@@ -228,3 +228,20 @@ def test_a_rate_of_nothing_is_said_as_a_fact(world):
     )
     assert "受理的4件截至年末均未办结" in text and "有办理时限的2件均未按期办结" in text
     assert "回访的2件企业均不满意" in text
+
+
+def test_dues_plug_into_organisation_building(world):
+    report = annual_report(world.district, Period.quarter(2016, 2))
+    report["dues"] = {
+        "receivable": "80000.00",
+        "received": "60000.00",
+        "outstanding": "20000.00",
+        "collection_rate": 0.75,
+        "members_owing": 40,
+        "members_in_arrears": 10,
+    }
+    story = narrative.work_report(report)
+    text = "".join(p for _h, ps in story.sections for p in ps if isinstance(p, str))
+    assert "2016年度应收会员会费8万元，截至季末实收6万元，收缴率75.0%，10名会员未足额缴纳。" in text
+    assert "会费收缴率为75.0%，10名会员未足额缴纳会费" in text
+    assert prose_problems(report) == []

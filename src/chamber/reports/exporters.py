@@ -337,6 +337,18 @@ def _sheets() -> list[tuple[str, str, list[Column]]]:
             ],
         ),
         ("meetings", "会议", [Column("召开执委会、理事会等会议（次）", "held")]),
+        (
+            "dues",
+            "会费",
+            [
+                Column("应收（元）", "receivable", "money"),
+                Column("实收（元）", "received", "money"),
+                Column("未收（元）", "outstanding", "money"),
+                Column("收缴率", "collection_rate", "rate"),
+                Column("应缴会员", "members_owing"),
+                Column("未足额缴纳会员", "members_in_arrears"),
+            ],
+        ),
     ]
 
 

@@ -375,6 +375,27 @@ def _chambers(report: dict[str, Any], w: Words) -> list[str]:
     return _paragraph(*out)
 
 
+def _dues(report: dict[str, Any], w: Words) -> list[str]:
+    d = report.get("dues")
+    if not d or not Decimal(d["receivable"]):
+        return []
+    received = Decimal(d["received"])
+    # Dues are a year's: a quarter's report speaks of its year's dues.
+    first, last = report["period"]["start"][:4], report["period"]["end"][:4]
+    years = f"{first}年度" if first == last else f"{first}至{last}年度"
+    return _paragraph(
+        _sentence(
+            f"{years}应收会员会费{money(d['receivable'])}",
+            f"截至{w['end']}实收{money(received)}，收缴率{pct(d['collection_rate'])}"
+            if received
+            else f"截至{w['end']}尚未收到",
+            f"{n(d['members_in_arrears'], '名')}会员未足额缴纳"
+            if d.get("members_in_arrears")
+            else None,
+        )
+    )
+
+
 # --- 荣誉 ---------------------------------------------------------------------------------
 
 
@@ -419,7 +440,11 @@ AREAS: list[Area] = [
     Area("投身公益慈善", [("公益捐赠", [_charity])]),
     Area(
         "加强自身建设",
-        [("民主议事", [_meetings]), ("会员发展", [_members, _chambers])],
+        [
+            ("民主议事", [_meetings]),
+            ("会员发展", [_members, _chambers]),
+            ("会费收缴", [_dues]),
+        ],
     ),
     Area("获得荣誉", [("荣誉", [_honours])]),
 ]
@@ -494,11 +519,24 @@ def _shrinking(report: dict[str, Any], w: Words) -> str | None:
     return None
 
 
+LOW_COLLECTION = 0.9
+
+
+def _arrears(report: dict[str, Any], w: Words) -> str | None:
+    d = report.get("dues") or {}
+    rate = d.get("collection_rate")
+    if rate is not None and rate < LOW_COLLECTION and d.get("members_in_arrears"):
+        said = f"会费收缴率为{pct(rate)}，" if rate else ""
+        return f"{said}{n(d['members_in_arrears'], '名')}会员未足额缴纳会费，会费收缴工作有待加强。"
+    return None
+
+
 SHORTFALLS: list[Callable[[dict[str, Any], Words], str | None]] = [
     _overdue,
     _late,
     _satisfaction,
     _shrinking,
+    _arrears,
 ]
 
 
