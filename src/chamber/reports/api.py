@@ -111,6 +111,16 @@ def _report_schema():
         )
         proposals = serializers.DictField(help_text="submitted, filed, replied, reply_rate, …")
 
+    class ReportDues(serializers.Serializer):
+        receivable = serializers.DecimalField(
+            max_digits=16, decimal_places=2, help_text="Dues of the period's years, CNY."
+        )
+        received = serializers.DecimalField(max_digits=16, decimal_places=2)
+        outstanding = serializers.DecimalField(max_digits=16, decimal_places=2)
+        collection_rate = _rate("received / receivable")
+        members_owing = serializers.IntegerField()
+        members_in_arrears = serializers.IntegerField()
+
     class ReportOrg(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
@@ -127,6 +137,7 @@ def _report_schema():
         charity = ReportCharity()
         meetings = _counts("ReportMeetings", held="Council meetings held in the period.")()
         honors = serializers.ListField(child=serializers.DictField())
+        dues = ReportDues()
 
     class AnnualReport(ReportFigures):
         year = serializers.IntegerField()
