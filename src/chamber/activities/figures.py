@@ -252,7 +252,7 @@ def _honor_rows(
                 if h.enterprise
                 else h.person.name
                 if h.person
-                else h.organization.name,
+                else h.organization.display_name,
                 "recipient_kind": "enterprise"
                 if h.enterprise_id
                 else "person"

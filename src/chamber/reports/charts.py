@@ -13,9 +13,11 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from chamber.casework import figures as casework
 from chamber.core.rates import percent_number
+from chamber.core.text import local_name
 from chamber.members.models import Membership, active_condition
 from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
@@ -59,12 +61,12 @@ def member_growth(org: Organization, period: Period) -> dict[str, Any]:
             .annotate(**counts)
         }
         series = [
-            {"name": c.name, "data": [rows.get(c.pk, {}).get(k, 0) for k in counts]}
+            {"name": c.display_name, "data": [rows.get(c.pk, {}).get(k, 0) for k in counts]}
             for c in children
         ]
     else:
         row = memberships.aggregate(**counts)
-        series = [{"name": org.name, "data": [row[k] for k in counts]}]
+        series = [{"name": org.display_name, "data": [row[k] for k in counts]}]
     return {
         "id": "member-growth",
         "title": _("Members at year end, by chamber"),
@@ -80,7 +82,7 @@ def children_comparison(report: dict) -> dict[str, Any]:
         "id": "children-growth",
         "title": _("Member growth rate in the period, by chamber (%)"),
         "type": "bar",
-        "categories": [c["org"]["name"] for c in report["children"]],
+        "categories": [local_name(c["org"]) for c in report["children"]],
         "series": [
             {
                 "name": _("growth rate"),
@@ -171,9 +173,13 @@ def attendance_by_kind(report: dict) -> dict[str, Any]:
         "title": _("Events and attendance by kind"),
         "type": "bar",
         "categories": [str(labels.get(k, k)) for k in kinds],
-        "axes": [_("events"), _("person-times")],
+        "axes": [pgettext("count", "events"), _("person-times")],
         "series": [
-            {"name": _("events"), "data": [by_kind[k]["count"] for k in kinds], "axis": 0},
+            {
+                "name": pgettext("count", "events"),
+                "data": [by_kind[k]["count"] for k in kinds],
+                "axis": 0,
+            },
             {
                 "name": _("attendance (person-times)"),
                 "data": [by_kind[k]["attendance"] for k in kinds],
@@ -190,7 +196,7 @@ def donations_by_child(report: dict) -> dict[str, Any]:
         "id": "donations-child",
         "title": _("Donations in the period by chamber (CNY)"),
         "type": "bar",
-        "categories": [c["org"]["name"] for c in report["children"]],
+        "categories": [local_name(c["org"]) for c in report["children"]],
         "series": [
             {
                 "name": _("donations"),
