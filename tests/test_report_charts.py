@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from chamber.core.text import local_name
 from chamber.reports import charts, drilldown
 from chamber.reports.annual import annual_report
 from chamber.reports.period import Period
@@ -27,7 +28,7 @@ def assert_charts_equal_figures(org, period: Period, report: dict) -> None:
     last = {s["name"]: s["data"][-1] for s in growth["series"]}
     if children:
         for c in children:
-            assert last.get(c["org"]["name"], 0) == c["members"]["total"], c["org"]["code"]
+            assert last.get(local_name(c["org"]), 0) == c["members"]["total"], c["org"]["code"]
         rates = by_id["children-growth"]["series"][0]["data"]
         assert rates == [
             None
