@@ -16,6 +16,7 @@ BENCHES = {
     "import": "bench.import_bench",
     "report": "bench.report",
     "dashboard": "bench.dashboard",
+    "notify": "bench.notify",
 }
 
 
