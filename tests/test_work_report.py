@@ -33,9 +33,11 @@ def prose_problems(report: dict) -> list[str]:
     text = "\n".join(p.text for p in doc.paragraphs)
     assert story.title.replace("\n", "") in text.replace("\n", "")
     problems = []
-    for bad in ("—", "None", "平均用时中位数", "会员个", "nan"):
+    for bad in ("—", "平均用时中位数", "会员个"):
         if bad in text:
             problems.append(f"{bad!r} in the prose")
+    if re.search(r"\b(None|nan|NaN)\b", text):
+        problems.append("a missing value (None, nan) in the prose")
     if re.search(r"(?<![\d.])0\.0%", text):
         problems.append("a rate of 0.0% in the prose")
     if re.search(r"\d,\d{3}", text):
