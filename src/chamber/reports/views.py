@@ -61,7 +61,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     if part in ("body", "inline"):
         report = annual_report(org, period)
         context["report"] = report
-        context["charts"] = charts.dashboard_charts(org, period.end.year, report)
+        context["charts"] = charts.dashboard_charts(org, period, report)
     if part == "body":
         return render(request, "reports/_dashboard_body.html", context)
     return render(request, "reports/dashboard.html", context)
