@@ -60,7 +60,7 @@ XINAN_EXPERT_VISITS = 11
 XINAN_EXPERT_CASES = 100
 LAST_DAY = datetime.date(2017, 12, 29)  # the seed years' visits end before the holidays
 LATER_GROWTH = 0.03  # visits per year grow by 3% of 2017's after the seed years
-LATER_SLOW = 0.06  # after the seed years, cases stuck past their limit (overdue ones)
+LATER_SLOW = 0.1  # after the seed years, cases stuck past their limit (overdue ones)
 
 DEPARTMENTS = [
     ("宝安区经济促进局", "Economic Promotion Bureau"),
@@ -206,10 +206,14 @@ class _Sim:
     step's fields are set."""
 
     def __init__(
-        self, rng: random.Random, cal: WorkCalendar, staff: Any, last: datetime.date, slow: float
+        self, rng: random.Random, cal: WorkCalendar, staff: Any, last: datetime.date, later: bool
     ):
         self.rng, self.cal, self.staff, self.last = rng, cal, staff, last
-        self.slow = slow  # share of cases stuck well past their time limit
+        # After the seed years: some cases stuck well past their time limit (overdue on
+        # the load date), and every resolved case followed up and closed in its time
+        # (the seed leaves a tenth without a follow-up, a fifth not closed).
+        self.slow = LATER_SLOW if later else 0.0
+        self.thorough = later
         self.events: list[dict[str, Any]] = []
 
     def step(self, case: Case, step: str, to: str, day: datetime.date, comment="", **data):
@@ -469,7 +473,7 @@ def _plan_year(
         )
 
 
-def _write(plan: _Plan, cal: WorkCalendar, last: datetime.date, slow: float) -> dict[str, int]:
+def _write(plan: _Plan, cal: WorkCalendar, last: datetime.date, later: bool) -> dict[str, int]:
     """Writes the planned visits, then simulates and writes their cases up to `last`."""
     rng, visits, staff = plan.rng, plan.visits, plan.staff
     depts = _departments()
@@ -512,7 +516,7 @@ def _write(plan: _Plan, cal: WorkCalendar, last: datetime.date, slow: float) -> 
 
     raised = sorted(plan.raised, key=lambda r: r[3])
     cases, timelines, merged = _simulate(
-        rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts, last, slow
+        rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts, last, later
     )
     bulk.insert_objects(Case, cases)
     timeline_of = {id(c): t for c, t in zip(cases, timelines, strict=True)}
@@ -574,7 +578,7 @@ def build_casework(
             members_by=members_by,
             scale=scale,
         )
-    counts = _write(plan, cal, demo.today, slow=0.0)
+    counts = _write(plan, cal, demo.today, later=False)
     counts["experts"] = sum(len(v) for v in experts.values())
     return counts
 
@@ -614,14 +618,14 @@ def build_casework_later(
             members_by=members_by,
             scale=scale,
         )
-    counts = _write(plan, cal, demo.today, slow=LATER_SLOW)
+    counts = _write(plan, cal, demo.today, later=True)
     counts = {f"{k} after 2017": v for k, v in counts.items()}
     counts["seed-year follow-ups caught up in 2018"] = _catch_up_follow_ups(rng, cal, plan.staff)
     return counts
 
 
 def _simulate(
-    rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts, last, slow
+    rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts, last, later
 ):
     cases: list[Case] = []
     timelines: list[list[dict[str, Any]]] = []
@@ -645,7 +649,7 @@ def _simulate(
             due_on=cal.add(day, cat.time_limit_days),
             created_by=user,
         )
-        sim = _Sim(rng, cal, user, last, slow)
+        sim = _Sim(rng, cal, user, last, later)
         sim.step(
             case,
             Step.RAISE,
@@ -751,7 +755,7 @@ def _work(sim: _Sim, case: Case, cat, dept_names, depts, dept_list, user, day) -
     # How long it takes, in working days: most within the limit.
     took = max(1, round(limit * rng.triangular(0.25, 1.3, 0.55)))
     if sim.slow and rng.random() < sim.slow:
-        took = round(limit * rng.uniform(1.3, 2.5))
+        took = round(limit * rng.uniform(1.3, 3.0))
     done = cal.add(d, took)
     if case.department_id and took > limit * 0.8 and rng.random() < 0.6:
         urged = sim.upto(cal.add(d, max(1, round(limit * 0.8))))
@@ -777,7 +781,7 @@ def _resolve_and_follow_up(sim: _Sim, case: Case, done: datetime.date) -> None:
     sim.step(
         case, Step.RESOLVE, Status.RESOLVED, done, case.resolution, on_time=done <= case.due_on
     )
-    if rng.random() > 0.9:
+    if rng.random() > 0.9 and not sim.thorough:
         return  # not yet followed up
     f = sim.later(done, 2, 8)
     level = rng.choices(
@@ -820,7 +824,7 @@ def _resolve_and_follow_up(sim: _Sim, case: Case, done: datetime.date) -> None:
         case.satisfaction, case.satisfaction_score, case.follow_up_comment = level, score, ""
         case.followed_up_on = f
         sim.step(case, Step.FOLLOW_UP, Status.FOLLOWED_UP, f, "", satisfaction=level, score=score)
-    if rng.random() < 0.8:
+    if rng.random() < 0.8 or sim.thorough:
         c = sim.later(f, 1, 5)
         case.closed_on = c
         note = "企业表示理解,结案" if case.satisfaction == Satisfaction.UNSATISFIED else ""
