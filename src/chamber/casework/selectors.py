@@ -185,3 +185,20 @@ def enterprise_casework(user: Any, enterprise: Enterprise, limit: int = 20) -> d
         "case_count": case_qs.count(),
         "open_count": case_qs.filter(status__in=OPEN_STATUSES).count(),
     }
+
+
+def calendar_years() -> list[dict]:
+    """Each year of the working calendar with its counts of holidays and make-up days."""
+    from django.db.models import Count, Q
+
+    from .choices import DayKind
+    from .models import HolidayCalendar
+
+    return list(
+        HolidayCalendar.objects.annotate(
+            holidays=Count("days", filter=Q(days__kind=DayKind.HOLIDAY)),
+            workdays=Count("days", filter=Q(days__kind=DayKind.WORKDAY)),
+        )
+        .order_by("-year")
+        .values("year", "note", "holidays", "workdays")
+    )

@@ -26,8 +26,9 @@ from chamber.orgs.selectors import top_organizations
 from . import figures as casework_figures
 from . import forms, selectors, services
 from .choices import Step
-from .models import Case
+from .models import Case, HolidayCalendar
 from .services.visits import check_upload
+from .workdays import missing_years
 
 PAGE_SIZE = 50
 
@@ -163,6 +164,7 @@ def _case_page(request: HttpRequest, case: Case, bound: Any = None, status: int 
         )
         for step in steps
     ]
+    start = case.handed_over_on or case.received_on
     return render(
         request,
         "casework/case_detail.html",
@@ -172,6 +174,9 @@ def _case_page(request: HttpRequest, case: Case, bound: Any = None, status: int 
             "step_forms": step_forms,
             "open_step": bound[0] if bound else None,
             "today": timezone.localdate(),
+            # the due date counted Monday to Friday over a year without a calendar
+            "calendar_missing": missing_years(start, case.due_on) if case.due_on else [],
+            "can_edit_calendar": services.calendar.may_edit(request.user),
         },
         status=status,
     )
@@ -491,4 +496,54 @@ def leaders_page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "met": sum(r["met"] for r in rows),
         },
+    )
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The working calendar's years; staff who manage reference data add or correct a
+    year (the package has no data for a year until the State Council announces it)."""
+    editable = services.calendar.may_edit(request.user)
+    form = None
+    if editable:
+        if request.method == "POST":
+            form = forms.HolidayYearForm(request.POST)
+            if form.is_valid():
+                d = form.cleaned_data
+                try:
+                    services.save_year(
+                        actor=request.user,
+                        year=d["year"],
+                        holidays=d["holidays"],
+                        workdays=d["workdays"],
+                        note=d["note"],
+                    )
+                except ValidationError as e:
+                    form.add_service_error(e)
+                else:
+                    messages.success(
+                        request, _("The calendar of %(year)s is saved.") % {"year": d["year"]}
+                    )
+                    return redirect("casework:calendar")
+        else:
+            year = request.GET.get("year", "")
+            existing = (
+                HolidayCalendar.objects.filter(year=int(year)).first() if year.isdigit() else None
+            )
+            form = (
+                forms.HolidayYearForm.for_year(existing)
+                if existing
+                else forms.HolidayYearForm(initial={"year": int(year) if year.isdigit() else None})
+            )
+    elif request.method == "POST":
+        raise PermissionDenied
+    this_year = timezone.localdate().year
+    years = selectors.calendar_years()
+    known = {y["year"] for y in years}
+    missing = [y for y in range(this_year, this_year + 2) if y not in known]
+    return render(
+        request,
+        "casework/calendar.html",
+        {"years": years, "missing": missing, "form": form, "editable": editable},
+        status=400 if form is not None and form.is_bound else 200,
     )
