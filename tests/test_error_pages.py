@@ -56,7 +56,7 @@ def test_an_expired_form_is_a_chinese_403_page(world):
 def test_secret_key_file_is_made_once_and_kept(tmp_path):
     from chamber.settings import _key_from_file
 
-    path = tmp_path / "secret_key"
+    path = tmp_path / "var" / "secret_key"  # var/ made too (a fresh clone has none)
     key = _key_from_file(path)
     assert len(key) >= 50 and _key_from_file(path) == key
     assert path.stat().st_mode & 0o777 == 0o600

@@ -32,6 +32,7 @@ def _key_from_file(path: Path) -> str:
     """The key kept in `path`, generated there once (readable by the owner only): every
     later start, and the commands, read the same key, so what was encrypted stays
     readable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chamber.core import text
-from chamber.core.pagination import keyset_page
+from chamber.core.pagination import keyset_page, page_size
 from chamber.members import selectors as member_selectors
 from chamber.members.selectors import record_search_condition
 from chamber.orgs import scope
@@ -54,7 +54,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         which = "open"
     qs = selectors.queue(request.user, which, org=org)
     order = "due_on" if which in ("overdue", "due_soon") else "-id"
-    page = keyset_page(qs, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    page = keyset_page(
+        qs, order=order, cursor=request.GET.get("cursor"), size=page_size(request, PAGE_SIZE)
+    )
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(
@@ -269,7 +271,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         selectors.visit_list(request.user, org=org),
         order="-date",
         cursor=request.GET.get("cursor"),
-        size=PAGE_SIZE,
+        size=page_size(request, PAGE_SIZE),
     )
     params = request.GET.copy()
     params.pop("cursor", None)
