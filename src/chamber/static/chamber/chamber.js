@@ -8,12 +8,12 @@
 
   function isNarrow() { return window.innerWidth < NARROW; }
 
-  // Card mode: each cell of a table.table-cards gets its column's header as data-label,
+  // Card mode: each cell of a table.table-cards (or .table-stack) gets its column's header as data-label,
   // unless the template set one. Cells spanning columns (empty rows) stay unlabelled.
   function label(root) {
     var scope = root && root.querySelectorAll ? root : document;
-    var inside = scope.closest ? scope.closest("table.table-cards") : null;
-    var tables = inside ? [inside] : scope.querySelectorAll("table.table-cards");
+    var inside = scope.closest ? scope.closest("table.table-cards, table.table-stack") : null;
+    var tables = inside ? [inside] : scope.querySelectorAll("table.table-cards, table.table-stack");
     Array.prototype.forEach.call(tables, function (table) {
       var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
         return th.textContent.trim();
