@@ -32,7 +32,7 @@ from chamber.members.models import (
     Person,
     Tag,
 )
-from chamber.members.roles import backfill_representatives
+from chamber.members.roles import ROLE_REPRESENTATIVE, backfill_representatives
 from chamber.members.sizing import compute_size_class
 from chamber.orgs.models import Organization
 
@@ -492,17 +492,23 @@ def build_members_later(*, seed: int, demo: DemoCalendar) -> dict[str, int]:
     rng = demo.rng(seed, "members")
     moved = _redate_2017_joiners(rng, demo)
     left = _later_leavers(rng, demo)
+    # the representatives' roles follow their memberships' new dates
+    EnterpriseRole.objects.filter(
+        role=ROLE_REPRESENTATIVE, enterprise_id__in=[m.enterprise_id for m in moved + left]
+    ).delete()
+    backfill_representatives(Membership, EnterpriseRole)
     dues, payments = _later_dues(rng, demo)
     bulk.reset_sequences(Due, Payment)
+    _dues_rates()
     return {
-        "members joining after 2017": moved,
-        "members leaving after 2017": left,
+        "members joining after 2017": len(moved),
+        "members leaving after 2017": len(left),
         "dues after 2017": dues,
         "payments after 2017": payments,
     }
 
 
-def _redate_2017_joiners(rng: random.Random, demo: DemoCalendar) -> int:
+def _redate_2017_joiners(rng: random.Random, demo: DemoCalendar) -> list[Membership]:
     from chamber.activities.models import Donation, Honor, Registration, TermMember
     from chamber.casework.models import Case, Visit
     from chamber.politics.models import PoliticalPost, Proposal
@@ -539,10 +545,10 @@ def _redate_2017_joiners(rng: random.Random, demo: DemoCalendar) -> int:
     # their 2017 dues were never raised
     Payment.objects.filter(due__membership__in=changed, due__year__lt=2018).delete()
     Due.objects.filter(membership__in=changed, year__lt=2018).delete()
-    return len(changed)
+    return changed
 
 
-def _later_leavers(rng: random.Random, demo: DemoCalendar) -> int:
+def _later_leavers(rng: random.Random, demo: DemoCalendar) -> list[Membership]:
     changed = []
     active = list(Membership.objects.filter(left=None, kind=MemberKind.ENTERPRISE).order_by("id"))
     for m in active:
@@ -554,7 +560,7 @@ def _later_leavers(rng: random.Random, demo: DemoCalendar) -> int:
             changed.append(m)
             break
     Membership.objects.bulk_update(changed, ["left", "left_reason"], batch_size=2000)
-    return len(changed)
+    return changed
 
 
 def _later_dues(rng: random.Random, demo: DemoCalendar) -> tuple[int, int]:
