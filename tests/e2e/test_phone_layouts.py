@@ -54,8 +54,13 @@ def _pages() -> list[tuple[str, str]]:
     case = Case.objects.exclude(status="closed").order_by("-received_on").first()
     event = Event.objects.filter(starts_at__year=TODAY.year).order_by("-starts_at").first()
     fund = Fund.objects.first()
+    person = ent.representative_id
     return [
+        ("start", "/"),
         ("directory", "/members/"),
+        ("people", "/members/people/"),
+        ("person", f"/members/people/{person}/"),
+        ("dues", "/members/dues/"),
         ("enterprise", f"/members/enterprises/{ent.enterprise_id}/"),
         ("cases", "/casework/"),
         ("case", f"/casework/cases/{case.pk}/"),
