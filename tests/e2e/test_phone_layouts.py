@@ -39,6 +39,7 @@ CHECK = """() => {
   for (const figure of document.querySelectorAll(".figure")) {
     const style = getComputedStyle(figure);
     if (figure.offsetHeight > parseFloat(style.fontSize) * 2) problems.push(`figure "${figure.innerText}" wraps`);
+    if (figure.scrollWidth > figure.clientWidth + 1) problems.push(`figure "${figure.innerText}" overflows`);
   }
   for (const chart of document.querySelectorAll(".chart svg, #chart-children canvas")) {
     const box = chart.closest(".chart, #chart-children").getBoundingClientRect();

@@ -1,6 +1,7 @@
-// Page-wide helpers for phone layouts: card tables labelled from their headers, the
-// narrow-screen cookie the list pages read for phone-sized pages, and chart options by
-// the chart's width (used by the dashboard and the casework figures).
+// Page-wide helpers for phone layouts: card tables labelled from their headers, key
+// figures fitted to their cards, the narrow-screen cookie the list pages read for
+// phone-sized pages, and chart options by the chart's width (used by the dashboard and
+// the casework figures).
 (function () {
   "use strict";
   var NARROW = 576; // px, Bootstrap's sm breakpoint, as in chamber.css
@@ -73,9 +74,25 @@
     };
   }
 
+  // A key figure (.figure) too wide for its card on a small screen is set smaller until
+  // it fits, rather than spilling out or breaking mid-number.
+  function fitFigures(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    Array.prototype.forEach.call(scope.querySelectorAll(".figure"), function (el) {
+      el.style.fontSize = "";
+      var size = parseFloat(getComputedStyle(el).fontSize);
+      el.style.whiteSpace = "nowrap";
+      while (el.scrollWidth > el.clientWidth + 1 && size > 13) {
+        size -= 1;
+        el.style.fontSize = size + "px";
+      }
+    });
+  }
+
   window.Chamber = { isNarrow: isNarrow, axisLabel: axisLabel, pie: pie, label: label };
   label(document);
+  fitFigures(document);
   remember();
-  window.addEventListener("resize", remember);
-  document.body.addEventListener("htmx:afterSettle", function (e) { label(e.target); });
+  window.addEventListener("resize", function () { remember(); fitFigures(document); });
+  document.body.addEventListener("htmx:afterSettle", function (e) { label(e.target); fitFigures(e.target); });
 })();
