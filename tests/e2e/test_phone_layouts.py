@@ -39,7 +39,13 @@ CHECK = """() => {
   for (const figure of document.querySelectorAll(".figure")) {
     const style = getComputedStyle(figure);
     if (figure.offsetHeight > parseFloat(style.fontSize) * 2) problems.push(`figure "${figure.innerText}" wraps`);
-    if (figure.scrollWidth > figure.clientWidth + 1) problems.push(`figure "${figure.innerText}" overflows`);
+    let box = figure.parentElement;
+    while (box.parentElement && /^(inline|contents)$/.test(getComputedStyle(box).display)) box = box.parentElement;
+    const room = box.getBoundingClientRect();
+    const own = figure.getBoundingClientRect();
+    if (figure.scrollWidth > figure.clientWidth + 1 || own.left + figure.scrollWidth > room.right + 1) {
+      problems.push(`figure "${figure.innerText}" overflows its card`);
+    }
   }
   for (const chart of document.querySelectorAll(".chart svg, #chart-children canvas")) {
     const box = chart.closest(".chart, #chart-children").getBoundingClientRect();

@@ -79,12 +79,20 @@
   function fitFigures(root) {
     var scope = root && root.querySelectorAll ? root : document;
     Array.prototype.forEach.call(scope.querySelectorAll(".figure"), function (el) {
-      el.style.fontSize = "";
+      el.style.removeProperty("font-size");
       var size = parseFloat(getComputedStyle(el).fontSize);
       el.style.whiteSpace = "nowrap";
-      while (el.scrollWidth > el.clientWidth + 1 && size > 13) {
+      // measured against the box it sits in (the first ancestor laid out as a block):
+      // in a flex box the figure itself grows with its text
+      var box = el.parentElement;
+      while (box.parentElement && /^(inline|contents)$/.test(getComputedStyle(box).display)) {
+        box = box.parentElement;
+      }
+      var style = getComputedStyle(box);
+      var room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      while (el.scrollWidth > room + 1 && size > 12) {
         size -= 1;
-        el.style.fontSize = size + "px";
+        el.style.setProperty("font-size", size + "px", "important"); // over .fs-* classes
       }
     });
   }
