@@ -834,15 +834,15 @@ def _resolve_and_follow_up(sim: _Sim, case: Case, done: datetime.date) -> None:
 def _catch_up_follow_ups(rng: random.Random, cal: WorkCalendar, staff: dict[int, Any]) -> int:
     """The seed years leave a tenth of their resolved cases without a follow-up; the
     federation caught up with them early in 2018 (dated then, so no seed-year figure
-    moves) and closed them."""
+    moves; the seed's last cases, resolved in 2018, a few days after) and closed them."""
     cases = list(
-        Case.objects.filter(status=Status.RESOLVED, resolved_on__lte=SEED_LAST_DAY)
+        Case.objects.filter(status=Status.RESOLVED, received_on__lte=SEED_LAST_DAY)
         .select_related("organization")
         .order_by("id")
     )
     events = []
     for case in cases:
-        day = cal.add(datetime.date(2018, 1, 2), rng.randint(0, 35))
+        day = cal.add(max(case.resolved_on, datetime.date(2018, 1, 2)), rng.randint(2, 35))
         level = rng.choices([Satisfaction.SATISFIED, Satisfaction.BASIC], [80, 20])[0]
         score = rng.choice([5, 4]) if level == Satisfaction.SATISFIED else rng.choice([4, 3])
         case.satisfaction, case.satisfaction_score, case.followed_up_on = level, score, day
