@@ -13,7 +13,7 @@ from .members import build_members, build_members_later
 from .orgs import build_tree
 from .politics import build_politics, build_politics_later
 from .timeline import DemoCalendar, default_today
-from .users import build_users
+from .users import build_users, name_users
 
 
 def build_all(
@@ -39,5 +39,6 @@ def build_all(
     counts.update(
         build_casework_later(seed=seed, members=members, root=root, streets=streets, demo=demo)
     )
+    name_users()
     counts["organizations"] = 1 + len(streets)
     return counts
