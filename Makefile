@@ -40,8 +40,8 @@ run: install
 	@echo "    leader    leader, read-only"
 	@echo "    admin     administrator"
 	@echo ""
-	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
-		--workers 2 --blocking-threads 2 --no-ws chamber.wsgi:application
+	@echo "  Web, background worker and scheduler run together; Ctrl-C stops all three."
+	$(BIN)/chamber serve --port $(PORT)
 
 test: install
 	$(BIN)/pytest

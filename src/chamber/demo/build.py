@@ -10,6 +10,7 @@ from collections.abc import Callable
 from .activities import build_activities_later, build_activities_seed
 from .casework import build_casework, build_casework_later
 from .members import build_members, build_members_later
+from .notices import build_notices
 from .orgs import build_tree
 from .politics import build_politics, build_politics_later
 from .timeline import DemoCalendar, default_today
@@ -40,5 +41,6 @@ def build_all(
         build_casework_later(seed=seed, members=members, root=root, streets=streets, demo=demo)
     )
     name_users()
+    counts.update(build_notices(today=demo.today))
     counts["organizations"] = 1 + len(streets)
     return counts
