@@ -40,7 +40,7 @@ run: install
 	@echo "    leader    leader, read-only"
 	@echo "    admin     administrator"
 	@echo "  Members' portal (http://127.0.0.1:$(PORT)/portal/login/), demo member sign-in:"
-	@CHAMBER_DEBUG=1 $(BIN)/chamber demo_member
+	@$(BIN)/chamber demo_member
 	@echo ""
 	@echo "  Web, background worker and scheduler run together; Ctrl-C stops all three."
 	$(BIN)/chamber serve --port $(PORT)
