@@ -43,6 +43,6 @@ def build_all(
     )
     name_users()
     counts.update(build_notices(today=demo.today))
-    counts.update(build_portal(seed=seed, root=root))
+    counts.update(build_portal(seed=seed, root=root, today=demo.today))
     counts["organizations"] = 1 + len(streets)
     return counts

@@ -32,9 +32,12 @@ OPEN_EVENTS = [
 ]
 
 
-def build_portal(*, seed: int, root: Organization) -> dict[str, int]:
+def build_portal(
+    *, seed: int, root: Organization, today: datetime.date | None = None
+) -> dict[str, int]:
+    """`today` is the demo's load date (demo.timeline): every date is relative to it."""
     rng = random.Random(seed * 7919 + 16)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     reps = list(
         Membership.objects.active(today)
         .filter(representative__isnull=False, organization__path__startswith=root.path)
@@ -67,7 +70,12 @@ def build_portal(*, seed: int, root: Organization) -> dict[str, int]:
             for pid, _org in chosen
         ]
     )
-    now = timezone.now()
+    now = min(
+        timezone.now(),
+        datetime.datetime.combine(
+            today, datetime.time(18, 0), tzinfo=timezone.get_default_timezone()
+        ),
+    )
     accounts = []
     for i, ((pid, org_id), user) in enumerate(zip(chosen, users, strict=True)):
         invited = now - datetime.timedelta(days=rng.randint(20, 360), minutes=rng.randint(0, 1440))
@@ -107,7 +115,9 @@ def build_portal(*, seed: int, root: Organization) -> dict[str, int]:
     # Two events open for sign-up in the coming weeks, so the demo member can sign up
     # and open a ticket (the generated history ends before today).
     xixiang = Organization.objects.filter(code__endswith=".xixiang").first() or root
-    day = timezone.localtime(now).replace(hour=9, minute=30, second=0, microsecond=0)
+    day = datetime.datetime.combine(
+        today, datetime.time(9, 30), tzinfo=timezone.get_default_timezone()
+    )
     for (days, kind, title, place), org in zip(OPEN_EVENTS, (xixiang, root), strict=True):
         starts = day + datetime.timedelta(days=days)
         create_event(
