@@ -153,9 +153,26 @@ def settle_moment(
     return at
 
 
-def is_late(occurred: datetime.datetime, entered: datetime.datetime) -> bool:
-    """Entered more than the configured time after it happened (补录)."""
+def is_late(
+    occurred: datetime.datetime, entered: datetime.datetime, *, day_only: bool = False
+) -> bool:
+    """Entered more than the configured time after it happened (补录). A step given by
+    its day alone happened some time that day: counted from the day's end."""
+    if day_only:
+        occurred = _start_of(local_day(occurred) + datetime.timedelta(days=1))
     return entered - occurred > late_after()
+
+
+def is_day_only(value: Any) -> bool:
+    """Whether a step's moment was given as a day (a date, or nothing but a date)."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, datetime.datetime):
+        return False
+    if isinstance(value, datetime.date):
+        return True
+    text = str(value).strip()
+    return "T" not in text and " " not in text
 
 
 # --- the table -------------------------------------------------------------------------
@@ -179,6 +196,7 @@ class Ctx:
     changes: dict[str, Any] = field(default_factory=dict)
     to: str | None = None
     row: Any = None
+    day_only: bool = False
 
     @property
     def on(self) -> datetime.date:
@@ -187,7 +205,7 @@ class Ctx:
 
     @property
     def late(self) -> bool:
-        return is_late(self.at, self.entered_at)
+        return is_late(self.at, self.entered_at, day_only=self.day_only)
 
     def set(self, **values: Any) -> None:
         """Change fields of the record, to be saved with the step."""
@@ -237,6 +255,7 @@ class Workflow:
     state_field: str = "status"
     state_of: Callable[[Any], str] | None = None
     lock_of: tuple[str, ...] = ("self",)
+    field_name: str = "occurred_at"  # the name the date rules' errors are keyed by
     refused: str = ""  # "“%(step)s” is not possible: ... %(state)s ... %(next)s"
 
     def __post_init__(self) -> None:
@@ -296,8 +315,11 @@ class Workflow:
         locked = self.lock(record)
         self.check(locked, step)
         entered = timezone.now()
-        at = settle_moment(occurred_at, not_before=self.floor(locked), now=entered)
+        at = settle_moment(
+            occurred_at, not_before=self.floor(locked), now=entered, field_name=self.field_name
+        )
         return Ctx(
+            day_only=is_day_only(occurred_at),
             workflow=self,
             step=step,
             record=locked,

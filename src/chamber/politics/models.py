@@ -359,6 +359,8 @@ class ProposalStep(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Recorded more than CHAMBER_LATE_ENTRY_AFTER after the day it happened (补录).
+    entered_late = models.BooleanField(_("entered late"), default=False)
 
     class Meta:
         verbose_name = _("proposal step")

@@ -462,9 +462,10 @@ def raise_case(
         errors["source"] = _("Unknown source %(s)s.") % {"s": source}
     entered = timezone.now()
     field_name = "occurred_at" if occurred_at not in (None, "") else "received_on"
+    given = occurred_at if occurred_at not in (None, "") else received_on
     try:
         at = engine.settle_moment(
-            occurred_at if occurred_at not in (None, "") else received_on,
+            given,
             not_before=visit.date if visit is not None else None,
             now=entered,
             field_name=field_name,
@@ -499,7 +500,7 @@ def raise_case(
     )
     case.full_clean()
     case.save()
-    late = engine.is_late(at, entered)
+    late = engine.is_late(at, entered, day_only=engine.is_day_only(given))
     CaseEvent.objects.create(
         case=case,
         step=Step.RAISE,
