@@ -86,11 +86,7 @@ def parse_moment(value: Any, field_name: str = "occurred_at") -> datetime.date |
             return day
         if moment is None:
             raise ValidationError(
-                {
-                    field_name: _(
-                        "Enter a date (2016-03-10) or a date and time (2016-03-10T15:30)."
-                    )
-                }
+                {field_name: _("Enter a date (2016-03-10) or a date and time (2016-03-10T15:30).")}
             )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
@@ -103,7 +99,8 @@ def local_day(moment: datetime.date | datetime.datetime) -> datetime.date:
     return moment
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in the project's time zone."""
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_default_timezone())
 
 
@@ -133,12 +130,13 @@ def settle_moment(
     else:
         if moment > today:
             raise ValidationError({field_name: _("It cannot have happened in the future.")})
-        at = now if moment == today else _start_of(moment)
+        at = now if moment == today else start_of_day(moment)
     if not_before is not None:
         floor_day = local_day(not_before)
         too_early = (
             local_day(at) < floor_day
-            if not isinstance(moment, datetime.datetime) or not isinstance(not_before, datetime.datetime)
+            if not isinstance(moment, datetime.datetime)
+            or not isinstance(not_before, datetime.datetime)
             else at < not_before
         )
         if too_early:
@@ -159,7 +157,7 @@ def is_late(
     """Entered more than the configured time after it happened (补录). A step given by
     its day alone happened some time that day: counted from the day's end."""
     if day_only:
-        occurred = _start_of(local_day(occurred) + datetime.timedelta(days=1))
+        occurred = start_of_day(local_day(occurred) + datetime.timedelta(days=1))
     return entered - occurred > late_after()
 
 
@@ -273,7 +271,10 @@ class Workflow:
         state = self.state(record)
         if state not in row.sources:
             names = ", ".join(str(self.steps[s].label) for s in self.legal_steps(record))
-            return (self.refused or _("“%(step)s” is not possible: it is %(state)s. Possible now: %(next)s.")) % {
+            return (
+                self.refused
+                or _("“%(step)s” is not possible: it is %(state)s. Possible now: %(next)s.")
+            ) % {
                 "step": row.label,
                 "state": self.state_label(state),
                 "next": names or _("none"),
@@ -292,7 +293,9 @@ class Workflow:
         ]
 
     def refuse(self, record: Any, message: str) -> StepRefused:
-        return StepRefused(message, state=self.state(record), allowed_steps=self.legal_steps(record))
+        return StepRefused(
+            message, state=self.state(record), allowed_steps=self.legal_steps(record)
+        )
 
     def check(self, record: Any, step: str) -> None:
         why = self.problem(record, step)
@@ -337,11 +340,11 @@ class Workflow:
         stored_before = getattr(record, self.state_field)
         if ctx.to is not None and ctx.to != stored_before:
             ctx.set(**{self.state_field: ctx.to})
-        after = getattr(record, self.state_field)
         if ctx.fields:
             extra = ["updated"] if any(f.name == "updated" for f in record._meta.fields) else []
             record.save(update_fields=[*ctx.fields, *extra])
         ctx.row = self.timeline(ctx) if self.timeline else None
+        after = self.state(record)
         changes: dict[str, Any] = {
             "step": ctx.step,
             "status": [ctx.before or None, after],
@@ -366,7 +369,9 @@ class Workflow:
                     setattr(original, name, getattr(record, name))
         return ctx.row
 
-    def take(self, step: str, record: Any, *, actor: Any, occurred_at: Any = None, **data: Any) -> Any:
+    def take(
+        self, step: str, record: Any, *, actor: Any, occurred_at: Any = None, **data: Any
+    ) -> Any:
         """Take `step` on `record`: the whole sequence in one transaction. Returns what
         the step's `apply` returns, or the (caller's) record."""
         row = self.steps[step]

@@ -179,9 +179,7 @@ def _resolve(ctx: engine.Ctx, *, resolution: str) -> None:
     ctx.changes = {"resolved_on": ctx.on.isoformat()}
 
 
-def _follow_up(
-    ctx: engine.Ctx, *, satisfaction: str, score: int | None, comment: str = ""
-) -> None:
+def _follow_up(ctx: engine.Ctx, *, satisfaction: str, score: int | None, comment: str = "") -> None:
     errors: dict[str, str] = {}
     if satisfaction not in Satisfaction.values:
         errors["satisfaction"] = _("Choose satisfied, basically satisfied or unsatisfied.")
@@ -241,8 +239,7 @@ def _merge(ctx: engine.Ctx, *, into: Case, comment: str = "") -> None:
         raise ValidationError({"into": _("A case cannot be merged into itself.")})
     target = Case.objects.filter(pk=into.pk).first()
     if target is None or (
-        ctx.actor is not None
-        and not scope.has_perm(ctx.actor, Perm.CHANGE, target.organization_id)
+        ctx.actor is not None and not scope.has_perm(ctx.actor, Perm.CHANGE, target.organization_id)
     ):
         raise ValidationError({"into": _("That case is not one you may change.")})
     if target.status in FINAL_STATUSES:
@@ -344,9 +341,7 @@ STEPS: dict[str, engine.Step] = {
             gettext_lazy("Reject"),
             _reject,
         ),
-        _row(
-            Step.MERGE, OPEN_FOR_WORK, S.MERGED, gettext_lazy("Merge into another case"), _merge
-        ),
+        _row(Step.MERGE, OPEN_FOR_WORK, S.MERGED, gettext_lazy("Merge into another case"), _merge),
         _row(
             Step.URGE,
             {S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED},

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
-from django_filters import rest_framework as filters
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chamber.core.api import StepBody, service_errors, step_schema
-from chamber.core.steps import local_day
 from chamber.core.pagination import CappedCountPagination
+from chamber.core.steps import local_day
 from chamber.members.api import OrgCodeField, ScopedPKField
 from chamber.members.models import Person
 from chamber.members.selectors import people

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('politics', '0001_initial'),
+        ("politics", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='proposalstep',
-            name='entered_late',
-            field=models.BooleanField(default=False, verbose_name='entered late'),
+            model_name="proposalstep",
+            name="entered_late",
+            field=models.BooleanField(default=False, verbose_name="entered late"),
         ),
     ]

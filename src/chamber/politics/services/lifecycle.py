@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,7 +174,9 @@ WORKFLOW = ProposalWorkflow(
     name="proposal",
     model=Proposal,
     steps={
-        s: engine.Step(name=s, sources=frozenset(src), to=None, label=Step(s).label, perm=Perm.CHANGE)
+        s: engine.Step(
+            name=s, sources=frozenset(src), to=None, label=Step(s).label, perm=Perm.CHANGE
+        )
         for s, src in _sources().items()
     },
     authorize=_authorize,
