@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chamber.core import text
 from chamber.core.pagination import keyset_page
+from chamber.core.forms import with_occurred_at
 from chamber.members import selectors as member_selectors
 from chamber.members.selectors import record_search_condition
 from chamber.orgs import scope
@@ -88,6 +89,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _step_form(step: str, case: Case, data=None):
+    return with_occurred_at(_bare_step_form(step, case, data))
+
+
+def _bare_step_form(step: str, case: Case, data=None):
     prefix = step
     if step == Step.ASSIGN:
         return forms.AssignForm(data, case=case, prefix=prefix)
@@ -105,7 +110,7 @@ def _step_form(step: str, case: Case, data=None):
 
 
 def _run_step(user, step: str, case: Case, d: dict[str, Any]) -> None:
-    common = {"actor": user, "case": case}
+    common = {"actor": user, "case": case, "occurred_at": d.get("occurred_at")}
     if step == Step.ASSIGN:
         services.assign_case(**common, assignee=d["assignee"], comment=d["comment"])
     elif step == Step.START:
