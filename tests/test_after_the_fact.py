@@ -310,3 +310,196 @@ def test_a_held_event_cannot_be_opened_for_sign_up_again(client, world):
     assert client.get(f"/api/v1/events/{event.pk}/").json()["state"] == "held"
     r = _post(client, f"/api/v1/events/{event.pk}/register/", {"enterprise": world.ent_x.pk})
     assert r.status_code == 409 and r.json()["state"] == "held"
+
+
+# --- Sheets typed in during 2017 for 2016 ---------------------------------------------------
+
+
+def _xlsx(path, header, rows, title=None):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def second(world):
+    from tests.factories import EnterpriseFactory, MembershipFactory, PersonFactory
+
+    ent = EnterpriseFactory(name="西乡精密模具有限公司")
+    person = PersonFactory(name="陈七", enterprise=ent)
+    MembershipFactory(organization=world.xixiang, enterprise=ent, representative=person)
+    return ent
+
+
+VISIT_ROWS = [
+    ("2016-05-12", "深圳市华为技术有限公司", "大走访", "了解融资需求", "贷款到期续贷困难", "融资"),
+    ("2016-05-12", "西乡精密模具有限公司", "大走访", "了解融资需求", "", ""),
+    ("2016-09-30", "西乡精密模具有限公司", "调研走访", "用工调研", "招工难", "人才和招工"),
+]
+
+
+def test_a_2016_visit_sheet_imported_in_2017_counts_as_if_entered_on_the_day(
+    world, second, tmp_path
+):
+    from chamber.casework import services as casework
+    from chamber.casework.models import Visit
+    from chamber.casework.sheets import import_visit_sheet
+
+    def by_hand():
+        for day, group in (
+            (datetime.date(2016, 5, 12), VISIT_ROWS[:2]),
+            (datetime.date(2016, 9, 30), VISIT_ROWS[2:]),
+        ):
+            with time_machine.travel(at(day.year, day.month, day.day, 17), tick=False):
+                ents = [world.ent_x if r[1].startswith("深圳") else second for r in group]
+                casework.log_visit(
+                    actor=world.secretary,
+                    organization=world.xixiang,
+                    date=day,
+                    kind="routine" if group[0][2] == "大走访" else "survey",
+                    enterprises=ents,
+                    purpose=group[0][3],
+                    cases=[
+                        {
+                            "enterprise": e,
+                            "category": _cat(r[5]),
+                            "title": r[4],
+                        }
+                        for e, r in zip(ents, group, strict=True)
+                        if r[4]
+                    ],
+                )
+
+    def by_sheet():
+        path = _xlsx(
+            tmp_path / "走访.xlsx",
+            ["走访日期", "企业名称", "走访类型", "走访事由", "反映问题", "问题类别"],
+            VISIT_ROWS,
+            title="西乡街道商会2016年走访记录",
+        )
+        with time_machine.travel(at(2017, 2, 10), tick=False):
+            outcome = import_visit_sheet(path, actor=world.secretary, organization=world.xixiang)
+        assert outcome.ok, [e.as_dict() for e in outcome.errors]
+        assert outcome.rows == 3
+
+    results = []
+    for enter in (by_hand, by_sheet):
+        with transaction.atomic():
+            enter()
+            results.append(_figures(world))
+            results.append(sorted(Visit.objects.values_list("date", "kind")))
+            transaction.set_rollback(True)
+    hand, hand_visits, sheet, sheet_visits = results
+    assert hand["visits"]["enterprises"] == 2 and hand["cases"]["raised"] == 2
+    assert sheet == hand and sheet_visits == hand_visits
+
+
+def _cat(name):
+    return next(c for c in Category.objects.all() if name in (c.name, str(c)))
+
+
+def test_a_bad_visit_sheet_writes_nothing_and_says_where(world, second, tmp_path):
+    from chamber.casework.models import Case, Visit
+    from chamber.casework.sheets import import_visit_sheet
+
+    path = _xlsx(
+        tmp_path / "走访.xlsx",
+        ["走访日期", "企业名称", "反映问题", "问题类别"],
+        [
+            ("2016-05-12", "深圳市华为技术有限公司", "贷款难", "融资"),
+            ("2016-13-40", "不存在的公司", "", ""),
+            ("2016-05-13", "福永精密五金有限公司", "", ""),  # another chamber's member
+            ("2016-05-14", "西乡精密模具有限公司", "x", "没有这类"),
+        ],
+    )
+    out = import_visit_sheet(
+        path, actor=world.secretary, organization=world.xixiang, error_file=tmp_path / "e.xlsx"
+    )
+    assert not out.ok and Visit.objects.count() == 0 and Case.objects.count() == 0
+    where = {(e.row, e.column) for e in out.errors}
+    assert {(3, "走访日期"), (3, "企业名称"), (4, "企业名称"), (5, "问题类别")} <= where
+    assert out.error_file.exists()
+
+
+def test_a_2016_sign_in_sheet_imported_in_2017_counts_as_if_entered_on_the_day(
+    world, second, tmp_path
+):
+    from chamber.activities import services as activities
+    from chamber.activities.models import CheckIn
+    from chamber.activities.sheets import import_sign_in_sheet
+
+    with time_machine.travel(at(2016, 4, 1), tick=False):
+        event = activities.create_event(
+            actor=world.secretary,
+            organization=world.xixiang,
+            kind="training",
+            title="跨境电商培训",
+            starts_at=at(2016, 4, 20, 9),
+            announce=True,
+        )
+        reg = activities.register(
+            actor=world.secretary, event=event, enterprise=world.ent_x, party_size=2
+        )
+        activities.register(actor=world.secretary, event=event, person=world.rep_x)
+
+    def by_hand():
+        with time_machine.travel(
+            at(
+                2016,
+                4,
+                20,
+                9,
+            ),
+            tick=False,
+        ):
+            activities.check_in(actor=world.secretary, registration=reg, headcount=2)
+            activities.register(actor=world.secretary, event=event, enterprise=second, walk_in=True)
+
+    def by_sheet():
+        path = _xlsx(
+            tmp_path / "签到.xlsx",
+            ["姓名", "企业名称", "人数", "签到时间"],
+            [
+                ("", "深圳市华为技术有限公司", 2, "09:00"),
+                ("陈七", "西乡精密模具有限公司", 1, "2016-04-20 09:00"),
+            ],
+        )
+        with time_machine.travel(at(2017, 2, 10), tick=False):
+            out = import_sign_in_sheet(path, actor=world.secretary, event=event)
+        assert out.ok, [e.as_dict() for e in out.errors]
+
+    results = []
+    for enter in (by_hand, by_sheet):
+        with transaction.atomic():
+            enter()
+            with time_machine.travel(at(2017, 3, 1), tick=False):
+                report = annual_report(world.xixiang, 2016)
+            results.append(report["events"])
+            results.append(sorted(CheckIn.objects.values_list("at", "headcount")))
+            transaction.set_rollback(True)
+    hand, hand_checks, sheet, sheet_checks = results
+    assert hand["by_kind"]["training"]["attendance"] == 3
+    assert sheet == hand
+    assert [c[0] for c in sheet_checks] == [at(2016, 4, 20, 9)] * 2
+
+
+def test_the_import_command_takes_sheets(world, second, tmp_path):
+    from django.core.management import call_command
+
+    from chamber.casework.models import Visit
+
+    path = _xlsx(
+        tmp_path / "v.xlsx",
+        ["走访日期", "企业名称"],
+        [("2016-05-12", "深圳市华为技术有限公司")],
+    )
+    call_command("import", "visits", str(path), "--org", "d.xixiang", "--user", "xixiang")
+    assert Visit.objects.get().date == datetime.date(2016, 5, 12)

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chamber.core import text
-from chamber.core.pagination import keyset_page
 from chamber.core.forms import with_occurred_at
+from chamber.core.pagination import keyset_page
 from chamber.members import selectors as member_selectors
 from chamber.members.selectors import record_search_condition
 from chamber.orgs import scope

@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0002_reference_data'),
+        ("casework", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseevent',
-            name='entered_at',
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name='entered at'),
+            model_name="caseevent",
+            name="entered_at",
+            field=models.DateTimeField(
+                default=django.utils.timezone.now, verbose_name="entered at"
+            ),
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='entered_late',
-            field=models.BooleanField(default=False, help_text='Entered more than CHAMBER_LATE_ENTRY_AFTER after it happened.', verbose_name='entered late'),
+            model_name="caseevent",
+            name="entered_late",
+            field=models.BooleanField(
+                default=False,
+                help_text="Entered more than CHAMBER_LATE_ENTRY_AFTER after it happened.",
+                verbose_name="entered late",
+            ),
         ),
     ]
