@@ -503,3 +503,49 @@ def test_the_import_command_takes_sheets(world, second, tmp_path):
     )
     call_command("import", "visits", str(path), "--org", "d.xixiang", "--user", "xixiang")
     assert Visit.objects.get().date == datetime.date(2016, 5, 12)
+
+
+def test_the_sheet_pages(client, world, second, tmp_path):
+    from chamber.activities import services as activities
+    from chamber.activities.models import CheckIn
+    from chamber.casework.models import Visit
+
+    client.force_login(world.secretary)
+    assert client.get("/casework/visits/sheet/").status_code == 200
+    bad = _xlsx(
+        tmp_path / "bad.xlsx", ["走访日期", "企业名称"], [("明天", "深圳市华为技术有限公司")]
+    )
+    with open(bad, "rb") as f:
+        r = client.post("/casework/visits/sheet/", {"file": f})
+    assert r.status_code == 400 and "sheet-errors" in r.content.decode()
+    link = r.context["error_name"]
+    assert client.get(f"/members/sheets/errors/{link}/").status_code == 200
+    client.logout()
+    client.force_login(world.other_secretary)
+    assert client.get(f"/members/sheets/errors/{link}/").status_code == 404
+    client.force_login(world.secretary)
+    good = _xlsx(
+        tmp_path / "good.xlsx", ["走访日期", "企业名称"], [("2016-05-12", "深圳市华为技术有限公司")]
+    )
+    with open(good, "rb") as f:
+        r = client.post("/casework/visits/sheet/", {"file": f})
+    assert r.status_code == 302 and Visit.objects.count() == 1
+    assert client.get("/casework/visits/sheet/?org=d.fuyong").status_code == 404
+
+    with time_machine.travel(at(2016, 4, 1), tick=False):
+        event = activities.create_event(
+            actor=world.secretary,
+            organization=world.xixiang,
+            kind="training",
+            title="培训",
+            starts_at=at(2016, 4, 20, 9),
+            announce=True,
+        )
+    sheet = _xlsx(tmp_path / "s.xlsx", ["企业名称", "人数"], [("西乡精密模具有限公司", 3)])
+    with open(sheet, "rb") as f:
+        r = client.post(f"/activities/events/{event.pk}/sign-in-sheet/", {"file": f})
+    assert r.status_code == 302 and CheckIn.objects.get().headcount == 3
+    page = client.get(f"/activities/events/{event.pk}/").content.decode()
+    assert 'id="announce"' not in page  # held: it cannot be opened for sign-up again
+    client.force_login(world.other_secretary)
+    assert client.get(f"/activities/events/{event.pk}/sign-in-sheet/").status_code == 404
