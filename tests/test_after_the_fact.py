@@ -549,3 +549,10 @@ def test_the_sheet_pages(client, world, second, tmp_path):
     assert 'id="announce"' not in page  # held: it cannot be opened for sign-up again
     client.force_login(world.other_secretary)
     assert client.get(f"/activities/events/{event.pk}/sign-in-sheet/").status_code == 404
+
+
+def test_late_entry_figures_of_a_chamber_without_children(world):
+    from chamber.casework.figures import late_entry_figures
+
+    out = late_entry_figures(world.xixiang, datetime.date(2016, 1, 1), datetime.date(2016, 12, 31))
+    assert out == {"steps": 0, "late": 0, "rate": None, "children": []}

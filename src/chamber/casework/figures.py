@@ -522,7 +522,11 @@ def late_entry_figures(
     steps = CaseEvent.objects.filter(
         case__organization_id__in=org.subtree_ids, at__gte=since, at__lt=until
     ).order_by()
-    group = child_of(children, "case__organization_id") if children else Value(None)
+    group = (
+        child_of(children, "case__organization_id")
+        if children
+        else Value(None, output_field=BigIntegerField())
+    )
     counts: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
     for row in (
         steps.annotate(g=group)

@@ -5,28 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('politics', '0002_proposal_step_entered_late'),
+        ("politics", "0002_proposal_step_entered_late"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BodyTerm',
+            name="BodyTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.CharField(choices=[('npc', "people's congress"), ('cppcc', 'CPPCC')], max_length=8, verbose_name='body')),
-                ('level', models.CharField(choices=[('1_national', 'national'), ('2_provincial', 'provincial'), ('3_municipal', 'municipal'), ('4_district', 'district')], max_length=16, verbose_name='level')),
-                ('place', models.CharField(blank=True, max_length=50, verbose_name='place')),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99)], verbose_name='term')),
-                ('starts', models.DateField(verbose_name='starts')),
-                ('ends', models.DateField(blank=True, help_text='The day the term ended (the next began).', null=True, verbose_name='ends')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "body",
+                    models.CharField(
+                        choices=[("npc", "people's congress"), ("cppcc", "CPPCC")],
+                        max_length=8,
+                        verbose_name="body",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("1_national", "national"),
+                            ("2_provincial", "provincial"),
+                            ("3_municipal", "municipal"),
+                            ("4_district", "district"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=50, verbose_name="place")),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(99),
+                        ],
+                        verbose_name="term",
+                    ),
+                ),
+                ("starts", models.DateField(verbose_name="starts")),
+                (
+                    "ends",
+                    models.DateField(
+                        blank=True,
+                        help_text="The day the term ended (the next began).",
+                        null=True,
+                        verbose_name="ends",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'term of a congress or committee',
-                'verbose_name_plural': 'terms of congresses and committees',
-                'ordering': ['level', 'body', 'place', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('body', 'level', 'place', 'number'), name='one_body_term'), models.CheckConstraint(condition=models.Q(('ends__isnull', True), ('ends__gt', models.F('starts')), _connector='OR'), name='body_term_ends_after_start')],
+                "verbose_name": "term of a congress or committee",
+                "verbose_name_plural": "terms of congresses and committees",
+                "ordering": ["level", "body", "place", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("body", "level", "place", "number"), name="one_body_term"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends__isnull", True),
+                            ("ends__gt", models.F("starts")),
+                            _connector="OR",
+                        ),
+                        name="body_term_ends_after_start",
+                    ),
+                ],
             },
         ),
     ]
