@@ -292,6 +292,54 @@ class Workflow:
             if state in row.sources and (row.condition is None or row.condition(record) is None)
         ]
 
+    def history_problems(
+        self,
+        rows: Iterable[tuple[str, str, str, Any]],
+        *,
+        raised: datetime.date | datetime.datetime | None = None,
+        now: datetime.datetime | None = None,
+        ignore: Iterable[str] = (),
+    ) -> list[str]:
+        """What the engine would have refused in a recorded history: `rows` are
+        (step, from state, to state, when) in timeline order. Each step must start from
+        the state the previous one left, be allowed from it by the table, lead where
+        the table says (when it says), and happen neither in the future nor before the
+        raising or the previous step. Steps in `ignore` (the raising, or follow-on
+        rows such as an escalation) are only checked for their dates."""
+        now = now or timezone.now()
+        skip = set(ignore)
+        problems: list[str] = []
+        state: str | None = None
+        last = raised
+        for step, before, after, when in rows:
+            if when is not None:
+                if (
+                    (when > now + CLOCK_SKEW)
+                    if isinstance(when, datetime.datetime)
+                    else (when > local_day(now))
+                ):
+                    problems.append(f"{step} at {when}: in the future")
+                if last is not None and (
+                    when < last if type(when) is type(last) else local_day(when) < local_day(last)
+                ):
+                    problems.append(f"{step} at {when}: before {last}")
+                last = when
+            if step in skip:
+                state = after or state
+                continue
+            row = self.steps.get(step)
+            if row is None:
+                problems.append(f"{step}: not a step of {self.name}")
+            else:
+                if state is not None and before != state:
+                    problems.append(f"{step}: from {before}, but the record was {state}")
+                if before not in row.sources:
+                    problems.append(f"{step}: not allowed from {before}")
+                if row.to is not None and after != row.to:
+                    problems.append(f"{step}: leads to {row.to}, not {after}")
+            state = after
+        return problems
+
     def refuse(self, record: Any, message: str) -> StepRefused:
         return StepRefused(
             message, state=self.state(record), allowed_steps=self.legal_steps(record)

@@ -287,7 +287,8 @@ def _row(
 STEPS: dict[str, engine.Step] = {
     s.name: s
     for s in [
-        _row(Step.ASSIGN, OPEN_FOR_WORK, S.ASSIGNED, gettext_lazy("Assign"), _assign),
+        # assigned, or in progress still when it was (the step's part decides)
+        _row(Step.ASSIGN, OPEN_FOR_WORK, None, gettext_lazy("Assign"), _assign),
         _row(
             Step.START,
             {S.ASSIGNED, S.RETURNED, S.REOPENED},
