@@ -18,8 +18,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from chamber.casework.choices import (
+    FINAL_STATUSES,
     CaseSource,
     Priority,
     Satisfaction,
@@ -38,7 +41,7 @@ from chamber.casework.models import (
 )
 from chamber.casework.workdays import WorkCalendar
 from chamber.members.choices import Rank
-from chamber.members.models import Membership
+from chamber.members.models import Enterprise, Membership
 from chamber.orgs.choices import Role
 from chamber.orgs.models import Organization, RoleAssignment
 
@@ -468,26 +471,116 @@ def build_casework(
     cases, timelines, merged = _simulate(
         rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts
     )
-    Case.objects.bulk_create(cases, batch_size=2000)
-    timeline_of = {id(c): t for c, t in zip(cases, timelines, strict=True)}
-    for case, target in merged:
-        case.merged_into_id = target.pk
-        for e in timeline_of[id(case)]:
-            if e["step"] == Step.MERGE:
-                e["data"]["into"] = target.pk
-    Case.objects.bulk_update([c for c, _t in merged], ["merged_into"], batch_size=2000)
-    events = [
-        CaseEvent(case_id=case.pk, actor=staff.get(case.organization_id), **e)
-        for case, timeline in zip(cases, timelines, strict=True)
-        for e in timeline
-    ]
-    CaseEvent.objects.bulk_create(events, batch_size=5000)
+    # One transaction: each step's own is a savepoint in it, not a commit to disk.
+    with transaction.atomic():
+        refused = _replay(cases, timelines, merged, staff, random.Random(seed * 7 + 5))
+    events = CaseEvent.objects.count()
     return {
         "visits": len(visits),
-        "cases": len(cases),
-        "case events": len(events),
+        "cases": Case.objects.count(),
+        "case events": events,
+        "case steps refused": refused,
         "experts": sum(len(v) for v in experts.values()),
     }
+
+
+def _typing_lag(rng: random.Random) -> datetime.timedelta:
+    """How long after a step staff type it in: mostly the same day, some within the
+    grace time, a few days or weeks later (补录)."""
+    r = rng.random()
+    if r < 0.8:
+        return datetime.timedelta(minutes=rng.randint(5, 240))
+    if r < 0.95:
+        return datetime.timedelta(days=rng.randint(1, 2), minutes=rng.randint(0, 600))
+    return datetime.timedelta(days=rng.randint(4, 25))
+
+
+def _replay(cases, timelines, merged, staff, rng: random.Random) -> int:
+    """Take every simulated step through the step engine, in the order they happened
+    across all cases, each typed in a little after it happened (`typed_at`): the demo's
+    history obeys every rule a user's does. A step the engine refuses is not written
+    (and the case's later steps are dropped); the count is returned (0 for the seeds
+    shipped, tested by tests/test_demo_history.py)."""
+    from chamber.casework.services import cases as svc
+    from chamber.core import steps as engine
+
+    target_of = {id(case): target for case, target in merged}
+    index_of = {id(case): i for i, case in enumerate(cases)}
+    order = []
+    for i, timeline in enumerate(timelines):
+        last = None
+        for j, e in enumerate(timeline):
+            # same-day steps drawn at random hours: keep them in the order they happened
+            if last is not None and e["at"] <= last:
+                e["at"] = last + datetime.timedelta(minutes=rng.randint(1, 30))
+            last = e["at"]
+            order.append((e["at"], i, j))
+    order.sort()
+    real: dict[int, Case] = {}
+    dead: set[int] = set()
+    refused = 0
+    for at, i, j in order:
+        if i in dead:
+            continue
+        sim, e = cases[i], timelines[i][j]
+        step, data, actor = e["step"], e["data"], staff.get(sim.organization_id)
+        if step == Step.ESCALATE:
+            continue  # the third return escalates by itself
+        with engine.typed_at(max(at + _typing_lag(rng), at)):
+            try:
+                if step == Step.RAISE:
+                    real[i] = svc.raise_case(
+                        actor=actor,
+                        organization=sim.organization,
+                        enterprise=Enterprise(pk=sim.enterprise_id),
+                        category=sim.category,
+                        title=sim.title,
+                        priority=sim.priority,
+                        source=sim.source,
+                        visit=sim.visit,
+                        occurred_at=at,
+                    )
+                    continue
+                case, kw = real[i], {"actor": actor, "occurred_at": at}
+                if step == Step.ASSIGN:
+                    svc.assign_case(case=case, assignee=actor, **kw)
+                elif step == Step.START:
+                    svc.start_case(case=case, **kw)
+                elif step == Step.HAND_OVER:
+                    dept = Department.objects.get(pk=data["department_id"])
+                    svc.hand_over_case(case=case, department=dept, **kw)
+                elif step == Step.RETURN:
+                    svc.return_case(case=case, reason=e["comment"], **kw)
+                elif step == Step.URGE:
+                    svc.urge_case(case=case, comment=e["comment"], **kw)
+                elif step == Step.RESOLVE:
+                    svc.resolve_case(case=case, resolution=e["comment"], **kw)
+                elif step == Step.FOLLOW_UP:
+                    svc.follow_up_case(
+                        case=case,
+                        satisfaction=data["satisfaction"],
+                        score=data["score"],
+                        comment=e["comment"],
+                        **kw,
+                    )
+                elif step == Step.REOPEN:
+                    svc.reopen_case(case=case, reason=e["comment"], **kw)
+                elif step == Step.CLOSE:
+                    svc.close_case(case=case, comment=e["comment"], **kw)
+                elif step == Step.REJECT:
+                    svc.reject_case(case=case, reason=e["comment"], **kw)
+                elif step == Step.MERGE:
+                    target = real.get(index_of[id(target_of[id(sim)])])
+                    target.refresh_from_db(fields=["status"])
+                    if target.status in FINAL_STATUSES:
+                        # the duplicate came in after the first was settled: declined
+                        svc.reject_case(case=case, reason="与已办结诉求重复", **kw)
+                    else:
+                        svc.merge_case(case=case, into=target, comment=e["comment"], **kw)
+            except ValidationError:
+                refused += 1
+                dead.add(i)
+    return refused
 
 
 def _simulate(rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts):

@@ -165,7 +165,7 @@ def register(
     event = _locked(event)
     if walk_in:
         _check_in_window(event)
-    entered = timezone.now()
+    entered = engine.entered_now()
     # A walk-in happened at the event (not before its day); a sign-up before it ends.
     registered_at = engine.settle_moment(
         occurred_at, not_before=_event_day_start(event) if walk_in else None, now=entered

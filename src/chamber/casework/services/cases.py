@@ -456,7 +456,7 @@ def raise_case(
         errors["priority"] = _("Unknown priority %(p)s.") % {"p": priority}
     if source not in CaseSource.values:
         errors["source"] = _("Unknown source %(s)s.") % {"s": source}
-    entered = timezone.now()
+    entered = engine.entered_now()
     field_name = "occurred_at" if occurred_at not in (None, "") else "received_on"
     given = occurred_at if occurred_at not in (None, "") else received_on
     try:
