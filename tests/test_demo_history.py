@@ -70,7 +70,6 @@ def check_in_problems() -> list[str]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="the demo writes its history past the engine (item 5)")
 def test_the_demo_has_no_row_the_engine_would_refuse():
     call_command("demo", members=400, seed=3)
     assert Case.objects.exists() and Proposal.objects.exists() and CheckIn.objects.exists()
