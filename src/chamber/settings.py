@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "chamber.activities",
     "chamber.politics",
     "chamber.reports",
+    "chamber.workbench",
     "chamber.demo",
 ]
 
