@@ -31,7 +31,7 @@ def take(page, step, when, fill=None):
 
 def test_a_2016_case_entered_after_the_fact_through_the_pages(page, world):
     sign_in(page, "xixiang", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
     page.goto(f"{page.base}/casework/cases/new/?enterprise={world.ent_x.pk}")
     page.select_option("#id_source", "hotline")
     page.fill("#id_received_on", "2016-03-01")
@@ -80,3 +80,33 @@ def test_a_2016_case_entered_after_the_fact_through_the_pages(page, world):
     assert page.inner_text("#fig-resolved").strip() == "0"
     # the refused step answered 400 on purpose; nothing else went wrong
     assert [e for e in page.console_errors if "status of 400" not in e] == []
+
+
+def test_a_visit_sheet_with_errors_then_fixed_on_a_phone(page, world, tmp_path):
+    """The sheet page on a phone: a wrong sheet lists its located errors and writes
+    nothing; the fixed sheet goes in."""
+    from openpyxl import Workbook
+
+    from chamber.casework.models import Visit
+
+    def sheet(name, day):
+        wb = Workbook()
+        wb.active.append(["走访日期", "企业名称", "反映问题", "问题类别"])
+        wb.active.append([day, "深圳市华为技术有限公司", "招工难", "人才和招工"])
+        wb.save(tmp_path / name)
+        return str(tmp_path / name)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "xixiang", "x-test-pass-1")
+    page.wait_for_selector("#workbench")  # signed in: the start page
+    page.goto(page.base + "/casework/visits/sheet/")
+    page.set_input_files("#id_file", sheet("bad.xlsx", "2016-02-30"))
+    page.click("#sheet-form button[type=submit]")
+    expect(page.locator("#sheet-errors")).to_contain_text("走访日期")
+    screenshot(page, "casework-visit-sheet-errors-phone")
+    assert Visit.objects.count() == 0
+    page.set_input_files("#id_file", sheet("good.xlsx", "2016-02-29"))
+    page.click("#sheet-form button[type=submit]")
+    page.wait_for_url("**/casework/visits/")
+    assert Visit.objects.get().date.isoformat() == "2016-02-29"
+    screenshot(page, "casework-visit-sheet-done-phone")
