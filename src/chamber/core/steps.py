@@ -276,6 +276,7 @@ class Workflow:
     state_field: str = "status"
     state_of: Callable[[Any], str] | None = None
     lock_of: tuple[str, ...] = ("self",)
+    related: tuple[str, ...] = ()  # read with the locked row (select_related)
     field_name: str = "occurred_at"  # the name the date rules' errors are keyed by
     refused: str = ""  # "“%(step)s” is not possible: ... %(state)s ... %(next)s"
 
@@ -377,6 +378,8 @@ class Workflow:
 
     def lock(self, record: Any) -> Any:
         qs = self.model._default_manager.select_for_update(of=self.lock_of)
+        if self.related:
+            qs = qs.select_related(*self.related)
         return qs.get(pk=record.pk)
 
     def begin(self, step: str, record: Any, *, actor: Any, occurred_at: Any = None) -> Ctx:

@@ -515,6 +515,8 @@ REGISTRATION_WORKFLOW = RegistrationWorkflow(
     floor=_registration_floor,
     organization_id=lambda reg: reg.event.organization_id,
     subject=lambda reg: reg.enterprise or reg.person,
+    lock_of=("self",),
+    related=("event", "enterprise", "person"),
     refused=gettext_lazy(
         "“%(step)s” is not possible: the sign-up is %(state)s. Possible now: %(next)s."
     ),

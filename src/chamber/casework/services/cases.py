@@ -395,6 +395,7 @@ WORKFLOW = engine.Workflow(
     timeline=_timeline,
     subject=lambda case: case.enterprise,
     lock_of=("self",),  # PostgreSQL cannot lock the nullable side of an outer join
+    related=("department", "category"),
     refused=gettext_lazy(
         "“%(step)s” is not possible: the case is %(state)s. Possible now: %(next)s."
     ),
