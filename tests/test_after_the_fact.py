@@ -90,7 +90,13 @@ def _life(client, world, *, after_the_fact: bool) -> int:
 def _figures(world) -> dict:
     with time_machine.travel(at(2017, 3, 1), tick=False):
         report = annual_report(world.xixiang, 2016)
-    return {"cases": report["cases"], "visits": report["visits"]}
+    cases = dict(report["cases"])
+    # the two runs create their own departments: compare them by name (PostgreSQL's
+    # sequences do not roll back with the run)
+    cases["by_department"] = [
+        {k: v for k, v in d.items() if k != "id"} for d in cases.get("by_department", [])
+    ]
+    return {"cases": cases, "visits": report["visits"]}
 
 
 def _run(client, world, after_the_fact: bool):
@@ -124,7 +130,13 @@ def test_a_2016_case_entered_in_2017_counts_as_if_entered_on_the_day(client, wor
     on_the_day, steps_then, case_then = _run(client, world, after_the_fact=False)
     later, steps_later, case_later = _run(client, world, after_the_fact=True)
     assert on_the_day["cases"]["raised"] == 1 and on_the_day["cases"]["resolved"] == 1
-    assert later == on_the_day
+    differ = {
+        (block, k): (later[block][k], on_the_day[block][k])
+        for block in on_the_day
+        for k in on_the_day[block]
+        if later[block][k] != on_the_day[block][k]
+    }
+    assert differ == {}
     # the same dates on the case and the same timeline, the due dates in working days
     # from the real days (handed over Wednesday 2016-03-09: 20 working days)
     assert case_later == case_then
