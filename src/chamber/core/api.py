@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status
 
+from .names import user_name
 from .steps import StepRefused, parse_moment
 
 
@@ -92,3 +93,16 @@ def service_errors() -> Iterator[None]:
         raise exceptions.ValidationError({"non_field_errors": e.messages}) from e
     except PermissionDenied as e:
         raise exceptions.PermissionDenied(str(e) or None) from e
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class UserNameField(serializers.Field):
+    """A user as people read them (姓名, chamber.core.names.user_name); read-only."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["read_only"] = True
+        kwargs.setdefault("allow_null", True)  # null where nobody is (an unassigned case)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return user_name(value) or None

@@ -40,6 +40,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import audit
+from .text import join_list
 
 # A step typed this long after it happened is entered late (补录).
 DEFAULT_LATE_AFTER = datetime.timedelta(days=3)
@@ -294,7 +295,7 @@ class Workflow:
         row = self.steps[step]
         state = self.state(record)
         if state not in row.sources:
-            names = ", ".join(str(self.steps[s].label) for s in self.legal_steps(record))
+            names = join_list(str(self.steps[s].label) for s in self.legal_steps(record))
             return (
                 self.refused
                 or _("“%(step)s” is not possible: it is %(state)s. Possible now: %(next)s.")

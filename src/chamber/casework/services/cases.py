@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from chamber.core import audit
 from chamber.core import steps as engine
+from chamber.core.names import user_name
 from chamber.members.models import Enterprise
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -98,7 +99,7 @@ def _check_assignee(case: Case, assignee: Any) -> None:
         raise ValidationError(
             {
                 "assignee": _("%(user)s may not work on cases of %(org)s.")
-                % {"user": assignee.get_username(), "org": case.organization}
+                % {"user": user_name(assignee), "org": case.organization}
             }
         )
 
@@ -111,13 +112,17 @@ def _assign(ctx: engine.Ctx, *, assignee: Any, comment: str = "") -> None:
     _check_assignee(case, assignee)
     if case.assignee_id == assignee.pk:
         raise ValidationError({"assignee": _("The case is assigned to this person already.")})
-    previous = case.assignee.get_username() if case.assignee_id else None
+    previous = case.assignee if case.assignee_id else None
     ctx.set(assignee=assignee)
     # A case in progress stays in progress with its new assignee.
     ctx.to = S.IN_PROGRESS if ctx.before == S.IN_PROGRESS else S.ASSIGNED
     ctx.comment = comment
-    ctx.data = {"assignee": assignee.get_username(), "previous": previous}
-    ctx.changes = {"assignee": [previous, assignee.get_username()]}
+    # the data names accounts (pages show their 姓名); the trail shows names
+    ctx.data = {
+        "assignee": assignee.get_username(),
+        "previous": previous.get_username() if previous else None,
+    }
+    ctx.changes = {"assignee": [user_name(previous) or None, user_name(assignee)]}
 
 
 def _start(ctx: engine.Ctx, *, comment: str = "") -> None:
