@@ -36,7 +36,6 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import audit
@@ -167,7 +166,7 @@ def settle_moment(
             raise ValidationError(
                 {
                     field_name: _("It cannot have happened before the previous step, on %(date)s.")
-                    % {"date": date_format(floor_day, "DATE_FORMAT")}
+                    % {"date": floor_day.isoformat()}
                 }
             )
         if isinstance(not_before, datetime.datetime) and at < not_before:
