@@ -45,6 +45,8 @@ from chamber.members.models import Enterprise, Membership
 from chamber.orgs.choices import Role
 from chamber.orgs.models import Organization, RoleAssignment
 
+from .users import name_users
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 YEARS = [2014, 2015, 2016, 2017]
 VISITS_PER_YEAR = {2014: 700, 2015: 900, 2016: 1100, 2017: 1200}  # at 5,000 members
@@ -314,6 +316,9 @@ def build_casework(
         organization=root, rank=Rank.VICE_PRESIDENT, defaults={"contacts_per_year": 2}
     )
     staff = _staff_users(root, streets)
+    name_users()  # before their steps: the audit trail records who by 姓名
+    for user in staff.values():
+        user.refresh_from_db(fields=["first_name", "last_name"])
     categories = {c.code: c for c in Category.objects.all()}
     cat_codes = [c for c in CATEGORY_PLAN if c in categories]
     cat_weights = [CATEGORY_PLAN[c][0] for c in cat_codes]

@@ -526,8 +526,9 @@ def raise_case(
         "priority": priority,
         "received_on": received_on.isoformat(),
         "due_on": case.due_on.isoformat(),
-        "occurred_at": at.isoformat(),
     }
+    if at.time() != datetime.time.min or engine.local_day(at) != received_on:
+        changes["occurred_at"] = at.isoformat()  # the moment, when more than the day
     if late:
         changes.update(entered_late=True, entered_at=entered.isoformat())
     audit.record(
