@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chamber.core import audit
+from chamber.core import audit, notices
 from chamber.core import steps as engine
 from chamber.core.text import join_list
 from chamber.orgs.choices import Perm
@@ -226,9 +226,15 @@ def _cancel(ctx: engine.Ctx, *, reason: str) -> None:
         raise ValidationError({"reason": _("Say why the event is cancelled.")})
     ctx.set(cancel_reason=reason)
     ctx.comment = reason
-    ctx.record.registrations.filter(status__in=ACTIVE_REGISTRATION).update(
-        status=RegistrationStatus.CANCELLED, status_changed_at=ctx.at
+    active = ctx.record.registrations.filter(status__in=ACTIVE_REGISTRATION)
+    notices.emit(
+        "event.cancel",
+        ctx.record,
+        actor=ctx.actor,
+        reason=reason,
+        registrations=list(active.values_list("pk", flat=True)),
     )
+    active.update(status=RegistrationStatus.CANCELLED, status_changed_at=ctx.at)
 
 
 def _authorize(actor: Any, event: Event, perm: str) -> None:

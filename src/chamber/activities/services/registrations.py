@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chamber.core import audit
+from chamber.core import audit, notices
 from chamber.core import steps as engine
 from chamber.members.models import Enterprise, Membership, Person
 from chamber.orgs.choices import Perm
@@ -254,6 +254,8 @@ def register(
             method=CheckInMethod.WALK_IN,
             headcount=party_size,
         )
+    else:
+        notices.emit("registration.made", reg, actor=actor)
     return reg
 
 
@@ -302,6 +304,7 @@ def promote_waiting_list(actor: Any, event: Event) -> list[Registration]:
             changes={"status": [RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED]},
             note=_("moved up from the waiting list"),
         )
+        notices.emit("registration.promoted", reg, actor=actor)
     return promoted
 
 

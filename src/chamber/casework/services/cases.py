@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chamber.core import audit
+from chamber.core import audit, notices
 from chamber.core import steps as engine
 from chamber.core.names import user_name
 from chamber.members.models import Enterprise
@@ -371,7 +371,7 @@ def _floor(case: Case) -> datetime.datetime | datetime.date:
 
 
 def _timeline(ctx: engine.Ctx) -> CaseEvent:
-    return CaseEvent.objects.create(
+    row = CaseEvent.objects.create(
         case=ctx.record,
         step=ctx.step,
         from_status=ctx.before,
@@ -383,6 +383,8 @@ def _timeline(ctx: engine.Ctx) -> CaseEvent:
         comment=ctx.comment,
         data=ctx.data,
     )
+    notices.emit(f"case.{ctx.step}", ctx.record, actor=ctx.actor, step_id=row.pk)
+    return row
 
 
 def _authorize(actor: Any, case: Case, perm: str) -> None:
@@ -599,7 +601,7 @@ def return_case(*, actor: Any, case: Case, reason: str, occurred_at: Any = None)
         comment = _("Returned %(n)s times: escalated to the organisation's leaders.") % {
             "n": case.return_count
         }
-        CaseEvent.objects.create(
+        escalation = CaseEvent.objects.create(
             case=case,
             step=Step.ESCALATE,
             from_status=S.RETURNED,
@@ -620,6 +622,7 @@ def return_case(*, actor: Any, case: Case, reason: str, occurred_at: Any = None)
             changes={"step": Step.ESCALATE, "status": [S.RETURNED, case.status]},
             note=comment,
         )
+        notices.emit(f"case.{Step.ESCALATE}", case, actor=actor, step_id=escalation.pk)
     return case
 
 
