@@ -4,6 +4,8 @@ DATABASE_URL       default: SQLite file under var/; postgres://... for PostgreSQ
 CHAMBER_SECRET_KEY required unless CHAMBER_DEBUG is on (a throwaway key is made for dev)
 CHAMBER_DEBUG      "1"/"true" for development
 CHAMBER_ALLOWED_HOSTS comma-separated host names
+CHAMBER_FIELD_KEYS comma-separated Fernet keys for personal data at rest, newest first
+                   (else the file var/field-keys; a development key only with CHAMBER_DEBUG)
 """
 
 import os
@@ -25,7 +27,20 @@ DEBUG = _flag("CHAMBER_DEBUG")
 # the WSGI application refuses to serve with it unless CHAMBER_DEBUG is on (wsgi.py).
 DEV_SECRET_KEY = "chamber-development-key-not-for-production"
 SECRET_KEY = os.environ.get("CHAMBER_SECRET_KEY") or DEV_SECRET_KEY
-# Salt for the encrypted personal-data fields (ID numbers); derived keys use SECRET_KEY too.
+# Personal data at rest (chamber.core.fields): its own keys, never derived from
+# SECRET_KEY, so the secret can rotate. Newest first: the first encrypts, all decrypt;
+# `chamber rekey` re-encrypts everything with the first. `make run` keeps its key in
+# var/field-keys, so the demo is encrypted with the key the server reads.
+FIELD_KEYS_FILE = Path(os.environ.get("CHAMBER_FIELD_KEYS_FILE", VAR_DIR / "field-keys"))
+DEV_FIELD_KEY = "Y2hhbWJlci1kZXZlbG9wbWVudC1maWVsZC1rZXkhISE="  # public: development only
+_field_keys = os.environ.get("CHAMBER_FIELD_KEYS") or (
+    FIELD_KEYS_FILE.read_text() if FIELD_KEYS_FILE.is_file() else ""
+)
+CHAMBER_FIELD_KEYS = [k.strip() for k in _field_keys.replace("\n", ",").split(",") if k.strip()]
+if not CHAMBER_FIELD_KEYS and DEBUG:
+    CHAMBER_FIELD_KEYS = [DEV_FIELD_KEY]
+# Values written before CHAMBER_FIELD_KEYS existed were encrypted with a key derived from
+# SECRET_KEY and this salt; the migration members.0005_field_keys and `chamber rekey` still read them.
 SALT_KEY = os.environ.get("CHAMBER_FIELD_SALT", "chamber-field-salt")
 
 ALLOWED_HOSTS = [

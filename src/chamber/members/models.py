@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from encrypted_fields.fields import EncryptedCharField
 
+
+from chamber.core.fields import EncryptedCharField
 from chamber.core.validators import mask
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
