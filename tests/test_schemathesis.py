@@ -51,9 +51,8 @@ def wsgi_in_transaction():
 
 def _schema():
     import schemathesis
-    from drf_spectacular.generators import SchemaGenerator
-
     from django.core.handlers.wsgi import WSGIHandler
+    from drf_spectacular.generators import SchemaGenerator
 
     # The handler chamber.wsgi serves (without its refusal to start on the dev secret).
     application = WSGIHandler()
@@ -116,4 +115,8 @@ def test_api_fuzzing_finds_no_server_error_and_no_schema_violation(
         f"SCHEMATHESIS operations={len(operations)} roles={len(ROLES)} "
         f"calls={sum(calls.values())} seconds={seconds:.0f} failures={len(failures)}"
     )
+    report = os.environ.get("CHAMBER_FUZZ_REPORT")
+    if report:  # every failure in full, for whoever fixes them
+        with open(report, "w") as f:
+            f.write("\n\n".join(failures))
     assert not failures, "\n\n".join(failures[:60])

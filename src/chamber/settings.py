@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chamber.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # No control characters in query parameters or page form posts (core/inputs.py).
+    "chamber.core.inputs.InputRuleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -193,9 +196,15 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # The input rule (core/inputs.py): no control characters in any body.
+    "DEFAULT_PARSER_CLASSES": [
+        "chamber.core.inputs.JSONParser",
+        "chamber.core.inputs.FormParser",
+        "chamber.core.inputs.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "chamber.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "chamber.core.schema.ChamberAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
@@ -229,11 +238,44 @@ SPECTACULAR_SETTINGS = {
 # The demo accounts (password "chamber-demo") work only where the demo was loaded.
 CHAMBER_DEMO_PASSWORD = "chamber-demo"
 
+# Errors (a 500's traceback, from django.request) are logged with the request id whether
+# or not DEBUG is on, with mobiles and ID numbers masked; ADMINS get them by e-mail.
+ADMINS = [
+    tuple(a.strip().rsplit(" ", 1)) if " " in a.strip() else ("admin", a.strip())
+    for a in os.environ.get("CHAMBER_ADMINS", "").split(",")
+    if a.strip()
+]
+SERVER_EMAIL = os.environ.get("CHAMBER_SERVER_EMAIL", "chamber@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "chamber.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "chamber.core.masking.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request_id"],
+        },
+    },
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "chamber": {"handlers": ["console"], "level": os.environ.get("CHAMBER_LOG", "INFO")},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

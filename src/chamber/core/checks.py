@@ -22,9 +22,11 @@ def _fields_ready() -> bool:
     try:
         from django.db.migrations.recorder import MigrationRecorder
 
-        return MigrationRecorder(connection).migration_qs.filter(
-            app="members", name="0005_field_keys"
-        ).exists()
+        return (
+            MigrationRecorder(connection)
+            .migration_qs.filter(app="members", name="0005_field_keys")
+            .exists()
+        )
     except DatabaseError:
         return False
 

@@ -15,10 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chamber.core.api import service_errors
+from chamber.core.masking import PersonalField
 from chamber.core.pagination import CappedCountPagination
 from chamber.core.validators import check_uscc, normalize_code
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
+from chamber.orgs.scope import may_view_personal
 
 from . import selectors, services
 from .choices import Rank, SizeClass, Status
@@ -65,6 +67,7 @@ class TagListField(serializers.ListField):
 
 class EnterpriseSerializer(serializers.ModelSerializer):
     tags = TagListField(required=False)
+    contact_phone = PersonalField("mobile", required=False, allow_blank=True, max_length=20)
     street = OrgCodeField(perm=Perm.VIEW, required=False, allow_null=True)
     organization = OrgCodeField(
         write_only=True,
@@ -184,6 +187,15 @@ class EnterpriseViewSet(
             .prefetch_related("tags")
         )
 
+    def get_serializer_context(self):
+        # Lists mask personal data; one record shows it to a caller with the right.
+        context = super().get_serializer_context()
+        pk = self.kwargs.get("pk")
+        if pk is not None and str(pk).isdigit():
+            ent = Enterprise.objects.filter(pk=pk).first()
+            context["full_personal"] = may_view_personal(self.request.user, ent)
+        return context
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         org = data.pop("organization")
@@ -206,12 +218,18 @@ class EnterpriseViewSet(
             )
 
 
+class HiddenForRoleCharField(serializers.CharField):
+    """Read back as null where the caller's role may not see it (declared so)."""
+
+    nullable_in_response = True
+
+
 # --- People ------------------------------------------------------------------------------
 
 
 class PersonSerializer(serializers.ModelSerializer):
     enterprise = ScopedPKField(selectors.enterprises, Enterprise, required=False, allow_null=True)
-    mobile = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    mobile = PersonalField("mobile", required=False, allow_blank=True, max_length=20)
     id_number = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -221,7 +239,7 @@ class PersonSerializer(serializers.ModelSerializer):
         "when your role may see personal data (the reading is logged).",
     )
     id_number_masked = serializers.SerializerMethodField()
-    political_affiliation = serializers.CharField(required=False, allow_blank=True)
+    political_affiliation = HiddenForRoleCharField(required=False, allow_blank=True)
 
     class Meta:
         model = Person
@@ -249,7 +267,6 @@ class PersonSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self.context.get("full_personal"):
-            data["mobile"] = instance.mobile_masked
             data["political_affiliation"] = None
         else:
             data["id_number"] = instance.id_number or ""
@@ -277,11 +294,7 @@ class PersonViewSet(
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         person = self.get_object()
-        full = (
-            Person.objects.visible_to(request.user, Perm.VIEW_PERSONAL)
-            .filter(pk=person.pk)
-            .exists()
-        )
+        full = may_view_personal(request.user, person)
         if full:
             services.reveal_personal_data(actor=request.user, person=person)
         return Response(

@@ -11,9 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 from chamber.core.fields import EncryptedCharField
-from chamber.core.validators import mask
+from chamber.core.masking import mask_id_number, mask_mobile
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
 
@@ -211,11 +210,11 @@ class Person(models.Model):
 
     @property
     def mobile_masked(self) -> str:
-        return mask(self.mobile)
+        return mask_mobile(self.mobile)
 
     @property
     def id_number_masked(self) -> str:
-        return mask(self.id_number or "", 4, 2)
+        return mask_id_number(self.id_number)
 
 
 def active_condition(day: datetime.date) -> Q:

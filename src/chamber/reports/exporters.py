@@ -17,6 +17,8 @@ from docx.shared import Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from chamber.core.xlsx import row_values
+
 from . import narrative
 
 # --- .docx ------------------------------------------------------------------------------
@@ -122,12 +124,12 @@ def build_xlsx(report: dict[str, Any]) -> Workbook:
             + [_bold(wb, ws, narrative.column_label(key, c, report)) for c in columns]
         )
         for name, flat in flat_rows:
-            ws.append([name] + [flat.get(c) for c in columns])
+            ws.append(row_values([name] + [flat.get(c) for c in columns]))
     honors = wb.create_sheet(narrative.SHEET_TITLES.get("honors", "荣誉"))
     honors.append(["荣誉", "级别", "授予单位", "年度", "获得者"])
     for h in report.get("honors", []):
         honors.append(
-            [h.get("title"), h.get("level"), h.get("awarded_by"), h.get("year"), h.get("recipient")]
+            row_values([h.get(k) for k in ("title", "level", "awarded_by", "year", "recipient")])
         )
     return wb
 
