@@ -12,11 +12,12 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chamber.core.api import service_errors
+from chamber.core.filters import IdFilter
+from chamber.core.inputs import FormParser, JSONParser, MultiPartParser
 from chamber.core.pagination import CappedCountPagination
 from chamber.members import selectors as member_selectors
 from chamber.members.api import OrgCodeField, ScopedPKField
@@ -147,8 +148,8 @@ class VisitFilter(filters.FilterSet):
     organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
     date = filters.DateFromToRangeFilter()
     kind = filters.ChoiceFilter(choices=VisitKind.choices)
-    enterprise = filters.NumberFilter(field_name="enterprises")
-    expert = filters.NumberFilter(field_name="experts")
+    enterprise = IdFilter(field_name="enterprises")
+    expert = IdFilter(field_name="experts")
 
     class Meta:
         model = Visit

@@ -40,5 +40,8 @@ class RequestIdMiddleware:
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = _request_id.get()
+            # django.request logs a 4xx after the middleware has returned: its record
+            # carries the request itself.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "id", None) or _request_id.get()
         return True

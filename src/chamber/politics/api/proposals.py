@@ -9,11 +9,12 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chamber.core.api import service_errors
+from chamber.core.filters import IdFilter
+from chamber.core.inputs import FormParser, JSONParser, MultiPartParser
 from chamber.core.pagination import CappedCountPagination
 from chamber.members.api import OrgCodeField, ScopedPKField
 from chamber.members.models import Person
@@ -292,7 +293,7 @@ class ProposalFilter(filters.FilterSet):
     organization = filters.CharFilter(
         method="in_org", help_text="Organisation code: a submitter is (or was) its member."
     )
-    person = filters.NumberFilter(method="by_person", help_text="Lead or co-submitter id.")
+    person = IdFilter(method="by_person", help_text="Lead or co-submitter id.")
     submitted_after = filters.DateFilter(field_name="submitted_on", lookup_expr="gte")
     submitted_before = filters.DateFilter(field_name="submitted_on", lookup_expr="lte")
 
