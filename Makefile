@@ -25,6 +25,7 @@ messages: $(VENV)/.installed
 
 run: install
 	@mkdir -p var
+	$(BIN)/chamber rekey --init
 	CHAMBER_DEBUG=1 $(BIN)/chamber migrate --noinput -v0
 	CHAMBER_DEBUG=1 $(BIN)/chamber demo --if-empty
 	@echo ""

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
 # Examples per operation and role; CHAMBER_FUZZ_EXAMPLES raises it for a longer run.
-EXAMPLES = int(os.environ.get("CHAMBER_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("CHAMBER_FUZZ_EXAMPLES", "8"))
 ROLES = ("district", "xixiang", "leader")
 
 

@@ -67,11 +67,13 @@ def _legacy_key(secret: str, salt: str) -> str:
 
 def legacy_keys() -> tuple[str, ...]:
     """Keys of values written before CHAMBER_FIELD_KEYS: derived from SECRET_KEY, its
-    fallbacks and the development secret (the old demo was encrypted with that)."""
+    fallbacks and the development secret (the old demo was encrypted with that), and the
+    public development field key (data written by a DEBUG server before it had a key)."""
     secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     secrets.append(getattr(settings, "DEV_SECRET_KEY", settings.SECRET_KEY))
     salt = getattr(settings, "SALT_KEY", "chamber-field-salt")
-    return tuple(dict.fromkeys(_legacy_key(s, salt) for s in secrets))
+    derived = [_legacy_key(s, salt) for s in secrets]
+    return tuple(dict.fromkeys([*derived, settings.DEV_FIELD_KEY]))
 
 
 def encrypt(plain: str) -> str:

@@ -7,6 +7,10 @@ stops it with nothing changed.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
@@ -31,14 +35,23 @@ class Command(BaseCommand):
             "--generate", action="store_true", help="print a new key and change nothing"
         )
         parser.add_argument(
+            "--init",
+            action="store_true",
+            help="without CHAMBER_FIELD_KEYS, make the key file (settings.FIELD_KEYS_FILE) "
+            "once, so every later command and the server use the same key (make run)",
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="only verify that every stored value decrypts (exit status 1 if not)",
         )
 
-    def handle(self, *args, generate: bool, check: bool, **options):
+    def handle(self, *args, generate: bool, check: bool, init: bool, **options):
         if generate:
             self.stdout.write(generate_key())
+            return
+        if init:
+            self._init_key_file()
             return
         if check:
             bad = list(undecryptable())
@@ -66,3 +79,13 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         for where, n in counts.items():
             self.stdout.write(f"{where}: {n} re-encrypted")
+
+    def _init_key_file(self) -> None:
+        path = Path(settings.FIELD_KEYS_FILE)
+        if os.environ.get("CHAMBER_FIELD_KEYS") or path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(generate_key() + "\n")
+        self.stdout.write(f"personal-data key written to {path} (keep it with the backups)")
