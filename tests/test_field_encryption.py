@@ -13,7 +13,7 @@ import pytest
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test import Client
@@ -55,6 +55,11 @@ def test_the_issue_reproduction_a_refused_edit_leaves_every_read_plain(world):
     url = f"/api/v1/people/{world.rep_x.pk}/"
     bad = secretary.patch(url, {"title": "秘书长" * 40}, content_type="application/json")
     assert bad.status_code == 400 and set(bad.json()) == {"title"}
+    # A failed validation of the encrypted field itself: with the old library this left
+    # its flag set, and the next save said "at most 18 characters (it has 120)" and reads
+    # returned `gAAAA…` (checked against main's code: exactly the issue's messages).
+    with pytest.raises(ValidationError):
+        Person(name="x", id_number="1" * 30).full_clean()
     ok = secretary.patch(url, {"title": "秘书长"}, content_type="application/json")
     assert ok.status_code == 200, ok.content
     body = admin.get(url).json()
@@ -164,6 +169,11 @@ def test_many_threads_reading_and_writing_never_see_ciphertext_or_a_spurious_err
                     elif step == 1:
                         r = client.patch(url, {"title": "秘" * 60}, content_type=JSON)
                         ok = r.status_code == 400 and set(r.json()) == {"title"}
+                        try:  # a failed validation of the encrypted field itself
+                            Person(name="x", id_number="1" * 30).full_clean()
+                            ok = False
+                        except ValidationError as e:
+                            ok = ok and "id_number" in e.message_dict
                     else:
                         r = client.patch(url, {"title": f"职务{n}-{i}"}, content_type=JSON)
                         ok = r.status_code == 200
@@ -183,3 +193,14 @@ def test_many_threads_reading_and_writing_never_see_ciphertext_or_a_spurious_err
     assert not problems, problems[:5]
     assert seen[0] and seen[1] and seen[2]
     assert Person.objects.get(pk=world.rep_x.pk).id_number == ID
+
+
+def test_rekey_init_writes_the_key_file_once(settings, tmp_path, monkeypatch):
+    monkeypatch.delenv("CHAMBER_FIELD_KEYS", raising=False)
+    settings.FIELD_KEYS_FILE = tmp_path / "var" / "field-keys"
+    call_command("rekey", init=True, verbosity=0)
+    key = settings.FIELD_KEYS_FILE.read_text().strip()
+    Fernet(key.encode())  # a real key
+    assert settings.FIELD_KEYS_FILE.stat().st_mode & 0o777 == 0o600
+    call_command("rekey", init=True, verbosity=0)
+    assert settings.FIELD_KEYS_FILE.read_text().strip() == key
