@@ -116,6 +116,7 @@ def test_an_xlsx_export_survives_a_control_character_in_a_stored_name(world, api
 
 def test_a_server_error_is_logged_with_traceback_and_request_id(world, client, settings, caplog):
     settings.DEBUG = False
+    settings.ADMINS = [("ops", "ops@example.gov.cn")]
     client.raise_request_exception = False
     client.force_login(world.staff)
     from unittest import mock
@@ -137,6 +138,10 @@ def test_a_server_error_is_logged_with_traceback_and_request_id(world, client, s
     line = MaskingFormatter("%(request_id)s %(message)s").format(record)
     assert rid in line and "RuntimeError" in line and "13800138003" not in line
     assert "138****8003" in line
+    from django.core import mail
+
+    assert len(mail.outbox) == 1 and "13800138003" not in mail.outbox[0].body
+    assert "RuntimeError" in mail.outbox[0].body
 
 
 def test_dates_stay_sane(world):

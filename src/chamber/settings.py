@@ -263,7 +263,7 @@ LOGGING = {
             "formatter": "plain",
         },
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "chamber.core.masking.MaskingAdminEmailHandler",
             "level": "ERROR",
             "filters": ["request_id"],
         },

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.log import AdminEmailHandler
 from rest_framework import serializers
 
 from .validators import check_id_number, mask
@@ -95,3 +96,12 @@ class MaskingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         return mask_text(super().format(record))
+
+
+class MaskingAdminEmailHandler(AdminEmailHandler):
+    """Errors mailed to ADMINS with mobiles and ID numbers masked, like the log lines."""
+
+    def send_mail(self, subject: str, message: str, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("html_message"):
+            kwargs["html_message"] = mask_text(kwargs["html_message"])
+        super().send_mail(mask_text(subject), mask_text(message), *args, **kwargs)
