@@ -149,3 +149,29 @@ def test_dates_stay_sane(world):
 
     assert check_year(datetime.date(368, 5, 1))
     assert check_year(datetime.date(2016, 5, 1)) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"]
+)
+def test_datetimes_that_overflow_the_time_zone_are_a_400(world, api, value):
+    r = api(world.staff).post(
+        "/api/v1/events/",
+        {"organization": "d.xixiang", "kind": "training", "title": "t", "starts_at": value},
+        content_type=JSON,
+    )
+    assert r.status_code == 400 and "starts_at" in r.json()
+
+
+def test_plain_dates_in_bodies_are_range_checked_but_reach_before_1949(world, api):
+    client = api(world.staff)
+    r = client.post(
+        "/api/v1/visits/",
+        {"organization": "d.xixiang", "date": "0001-01-01", "enterprises": [world.ent_x.pk]},
+        content_type=JSON,
+    )
+    assert r.status_code == 400 and "date" in r.json()
+    r = client.patch(
+        f"/api/v1/people/{world.rep_x.pk}/", {"birth_date": "1944-10-25"}, content_type=JSON
+    )
+    assert r.status_code == 200 and r.json()["birth_date"] == "1944-10-25"

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chamber.core import api_fields
 from chamber.core.api import service_errors
 from chamber.core.filters import IdFilter
 from chamber.core.inputs import FormParser, JSONParser, MultiPartParser
@@ -256,7 +257,7 @@ class CaseSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     overdue = serializers.SerializerMethodField()
     next_steps = serializers.SerializerMethodField()
-    received_on = serializers.DateField(required=False)
+    received_on = api_fields.DateField(required=False)
 
     class Meta:
         model = Case

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the start-up checks)
+        from . import api_fields, checks  # noqa: F401  (checks registers the start-up checks)
+
+        api_fields.install()

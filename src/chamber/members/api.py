@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chamber.core import api_fields
 from chamber.core.api import service_errors
 from chamber.core.masking import PersonalField
 from chamber.core.pagination import CappedCountPagination
@@ -75,7 +76,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         help_text="On create: code of the chamber that admits the enterprise (required).",
     )
     rank = serializers.ChoiceField(choices=Rank.choices, write_only=True, required=False)
-    joined = serializers.DateField(write_only=True, required=False)
+    joined = api_fields.DateField(write_only=True, required=False)
     accept_invalid_code = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -357,13 +358,13 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class EndSerializer(serializers.Serializer):
-    left = serializers.DateField()
+    left = api_fields.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class TransferSerializer(serializers.Serializer):
     to = OrgCodeField()
-    on = serializers.DateField()
+    on = api_fields.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chamber.core import api_fields
 from chamber.core.api import service_errors
 from chamber.core.filters import IdFilter
 from chamber.core.inputs import FormParser, JSONParser, MultiPartParser
@@ -122,7 +123,7 @@ class ProposalSerializer(serializers.ModelSerializer):
     topics = TopicsField(required=False)
     lead_unit = serializers.StringRelatedField()
     overdue = serializers.SerializerMethodField()
-    submit_on = serializers.DateField(
+    submit_on = api_fields.DateField(
         write_only=True,
         required=False,
         help_text="On create: submit it on this day too (else it stays a draft).",
@@ -224,7 +225,7 @@ class ProposalUpdateSerializer(ProposalSerializer):
 
 
 class OnSerializer(serializers.Serializer):
-    on = serializers.DateField(help_text="The day the step happened.")
+    on = api_fields.DateField(help_text="The day the step happened.")
 
 
 class FileSerializer(OnSerializer):
@@ -253,8 +254,8 @@ class ReturnSerializer(OnSerializer):
 
 
 class ExtendSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, help_text="The day it was decided (today).")
-    due = serializers.DateField()
+    on = api_fields.DateField(required=False, help_text="The day it was decided (today).")
+    due = api_fields.DateField()
     reason = serializers.CharField(max_length=300)
 
 
