@@ -18,6 +18,7 @@ from chamber.orgs.scope import ScopedQuerySet
 
 from .choices import (
     Affiliation,
+    EnterpriseRoleKind,
     Gender,
     MemberKind,
     MilestoneKind,
@@ -176,6 +177,18 @@ class Person(models.Model):
         related_name="people",
     )
     title = models.CharField(_("title at the enterprise"), max_length=50, blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The organisation whose staff entered the person: they find the person even "
+            "without an enterprise or a membership."
+        ),
+    )
     political_affiliation = models.CharField(
         _("political affiliation"),
         max_length=20,
@@ -201,11 +214,15 @@ class Person(models.Model):
 
     @staticmethod
     def scope_condition(org_ids: frozenset[int]):
+        # IN (subquery) rather than correlated EXISTS: each set is read once through an
+        # index, not probed per person (a street secretary's people list took 2 s on
+        # SQLite at 3,000 members with EXISTS).
         in_scope = Membership.objects.filter(organization_id__in=org_ids)
         return (
-            Exists(in_scope.filter(person=OuterRef("pk")))
-            | Exists(in_scope.filter(representative=OuterRef("pk")))
-            | Exists(in_scope.filter(enterprise=OuterRef("enterprise_id")))
+            Q(organization_id__in=org_ids)
+            | Q(pk__in=in_scope.filter(person__isnull=False).values("person_id"))
+            | Q(pk__in=in_scope.filter(representative__isnull=False).values("representative_id"))
+            | Q(enterprise_id__in=in_scope.filter(enterprise__isnull=False).values("enterprise_id"))
         )
 
     @property
@@ -390,6 +407,53 @@ class Due(models.Model):
         return Q(membership__organization_id__in=org_ids)
 
 
+class DuesRateQuerySet(ScopedQuerySet):
+    pass
+
+
+class DuesRate(models.Model):
+    """A year's dues for one rank in one chamber, set by its staff. Setting it gives
+    every member of that rank a `Due` for the year (services.set_dues_rate)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="dues_rates",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    rank = models.CharField(_("rank"), max_length=24, choices=Rank.choices)
+    amount = models.DecimalField(
+        _("amount (CNY)"), **MONEY, validators=[MinValueValidator(Decimal(0))]
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = DuesRateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dues rate")
+        verbose_name_plural = _("dues rates")
+        ordering = ["-year", "organization", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "rank"], name="one_dues_rate_per_rank"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year} {self.get_rank_display()}: {self.amount}"
+
+    scope_always_owned = True
+
+    @staticmethod
+    def scope_condition(org_ids: frozenset[int]) -> Q:
+        return Q(organization_id__in=org_ids)
+
+
+class PaymentQuerySet(ScopedQuerySet):
+    pass
+
+
 class Payment(models.Model):
     due = models.ForeignKey(Due, on_delete=models.PROTECT, related_name="payments")
     paid_on = models.DateField(_("paid on"))
@@ -400,6 +464,9 @@ class Payment(models.Model):
         _("method"), max_length=12, choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER
     )
     receipt_no = models.CharField(_("receipt number"), max_length=40, blank=True)
+    created = models.DateTimeField(auto_now_add=True, null=True)
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment")
@@ -408,6 +475,74 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paid_on} {self.amount}"
+
+    @staticmethod
+    def scope_condition(org_ids: frozenset[int]) -> Q:
+        return Q(due__membership__organization_id__in=org_ids)
+
+
+class EnterpriseRoleQuerySet(ScopedQuerySet):
+    def current(self, on: datetime.date | None = None) -> EnterpriseRoleQuerySet:
+        on = on or timezone.localdate()
+        return self.filter(Q(start__isnull=True) | Q(start__lte=on)).filter(
+            Q(end__isnull=True) | Q(end__gt=on)
+        )
+
+
+class EnterpriseRole(models.Model):
+    """A person's role at an enterprise (representative, contact, secretary...) from
+    one date to another. A role is ended, never deleted, so changes of staff keep
+    their history; the enterprise's audit trail records each change."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="roles"
+    )
+    role = models.CharField(
+        _("role at the enterprise"), max_length=16, choices=EnterpriseRoleKind.choices
+    )
+    start = models.DateField(_("held from"), null=True, blank=True)
+    end = models.DateField(_("held until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = EnterpriseRoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role at an enterprise")
+        verbose_name_plural = _("roles at enterprises")
+        ordering = ["enterprise", "role", "-start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="enterprise_role_end_after_start",
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
+            )
+        ]
+        indexes = [models.Index(fields=["person", "enterprise"], name="enterprise_role_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()} · {self.enterprise}"
+
+    @staticmethod
+    def scope_condition(org_ids: frozenset[int]):
+        return Exists(
+            Membership.objects.filter(
+                enterprise=OuterRef("enterprise_id"), organization_id__in=org_ids
+            )
+        )
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (self.start is None or self.start <= today) and (
+            self.end is None or self.end > today
+        )
 
 
 # Spreadsheet imports through the staff pages (members/importers/jobs.py).

@@ -13,6 +13,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0004_importjob")]
+    dependencies = [("members", "0005_register_roles_dues_rates")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)]
