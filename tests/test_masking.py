@@ -34,6 +34,8 @@ def demo(db):
     ent = Enterprise.objects.filter(memberships__isnull=False).order_by("pk").first()
     # A change of the contact's mobile: the trail must not show it to the leader.
     services.update_enterprise(actor=users["admin"], enterprise=ent, contact_phone="13800138003")
+    person = Person.objects.filter(enterprise=ent).first() or Person.objects.first()
+    services.update_person(actor=users["admin"], person=person, mobile="13900139004")
     assert Person.objects.exclude(id_number=None).exists()
     return users, ent
 
@@ -75,7 +77,9 @@ def test_the_leader_never_reads_a_full_mobile_or_id_number_on_a_page(demo):
     users, ent = demo
     client = Client()
     client.force_login(users["leader"])
-    pages = [f"/members/enterprises/{ent.pk}/"]
+    person = Person.objects.get(mobile="13900139004")
+    pages = [f"/members/enterprises/{ent.pk}/", f"/members/people/{person.pk}/"]
+    pages += [f"/members/people/{pk}/" for pk in Person.objects.values_list("pk", flat=True)[:5]]
     pages += [
         f"/members/enterprises/{pk}/"
         for pk in Enterprise.objects.exclude(contact_phone="").values_list("pk", flat=True)[:5]
@@ -91,6 +95,7 @@ def test_the_leader_never_reads_a_full_mobile_or_id_number_on_a_page(demo):
     assert seen > 10
     trail = client.get(f"/members/enterprises/{ent.pk}/").content.decode()
     assert "138****8003" in trail
+    assert "139****9004" in client.get(f"/members/people/{person.pk}/").content.decode()
 
 
 def test_staff_with_the_right_see_the_number_in_full(demo):

@@ -20,7 +20,7 @@ from chamber.core.api import service_errors
 from chamber.core.masking import PersonalField
 from chamber.core.money import cents
 from chamber.core.pagination import CappedCountPagination
-from chamber.core.validators import check_uscc, normalize_code
+from chamber.core.validators import MAX_YEAR, MIN_YEAR, check_uscc, check_year, normalize_code
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import may_view_personal
@@ -388,7 +388,7 @@ class PersonViewSet(
         description="GET: the person's roles at enterprises over time. POST: a new role "
         "(the enterprise's audit trail records it).",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def roles(self, request: Request, pk=None) -> Response:
         person = self.get_object()
         if request.method == "GET":
@@ -657,21 +657,29 @@ class DueSerializer(serializers.ModelSerializer):
 class DuesRateSerializer(serializers.ModelSerializer):
     organization = OrgCodeField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    created = serializers.IntegerField(read_only=True, help_text="Dues created by this call.")
-    changed = serializers.IntegerField(read_only=True, help_text="Unpaid dues changed.")
-    kept = serializers.IntegerField(
-        read_only=True, help_text="Dues with payments, kept at their amount."
-    )
 
     class Meta:
         model = DuesRate
-        fields = ["id", "organization", "year", "rank", "amount", "created", "changed", "kept"]
+        fields = ["id", "organization", "year", "rank", "amount"]
         validators = []
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["organization"] = instance.organization.code
         return data
+
+
+class DuesRateResultSerializer(DuesRateSerializer):
+    """A rate just set, with what setting it did to the members' dues (POST only)."""
+
+    created = serializers.IntegerField(read_only=True, help_text="Dues created by this call.")
+    changed = serializers.IntegerField(read_only=True, help_text="Unpaid dues changed.")
+    kept = serializers.IntegerField(
+        read_only=True, help_text="Dues with payments, kept at their amount."
+    )
+
+    class Meta(DuesRateSerializer.Meta):
+        fields = [*DuesRateSerializer.Meta.fields, "created", "changed", "kept"]
 
 
 class DueFilter(filters.FilterSet):
@@ -729,10 +737,10 @@ class DueViewSet(
 
     @extend_schema(
         request=DuesRateSerializer,
-        responses={200: DuesRateSerializer(many=True), 201: DuesRateSerializer},
+        responses={200: DuesRateSerializer(many=True), 201: DuesRateResultSerializer},
         parameters=[
             OpenApiParameter("organization", str, description="organisation code (subtree)"),
-            OpenApiParameter("year", int),
+            OpenApiParameter("year", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
         ],
         filters=False,
         description="GET: the dues rates set per rank per chamber. POST: set a year's dues "
@@ -748,7 +756,7 @@ class DueViewSet(
                 qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
             year = request.query_params.get("year")
             if year:
-                if not year.isdigit():
+                if not year.isdigit() or check_year(int(year)):
                     raise serializers.ValidationError({"year": _("Enter a year such as 2026.")})
                 qs = qs.filter(year=int(year))
             return Response(DuesRateSerializer(qs, many=True).data)
