@@ -123,7 +123,7 @@ def test_rekey_reads_the_old_librarys_values_and_refuses_what_no_key_opens(world
 def test_the_migration_moves_old_values_including_the_old_demos(world, settings):
     from importlib import import_module
 
-    migration = import_module("chamber.members.migrations.0006_field_keys")
+    migration = import_module("chamber.members.migrations.0007_field_keys")
     # A server's own secret, since rotated (kept in SECRET_KEY_FALLBACKS) ...
     _store_raw(world.rep_x.pk, _old_library_token(ID, "the-old-production-secret"))
     # ... and the old demo, encrypted with the development secret whatever the server's.

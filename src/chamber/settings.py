@@ -40,7 +40,7 @@ CHAMBER_FIELD_KEYS = [k.strip() for k in _field_keys.replace("\n", ",").split(",
 if not CHAMBER_FIELD_KEYS and DEBUG:
     CHAMBER_FIELD_KEYS = [DEV_FIELD_KEY]
 # Values written before CHAMBER_FIELD_KEYS existed were encrypted with a key derived from
-# SECRET_KEY and this salt; migration members.0006_field_keys and `chamber rekey` read them.
+# SECRET_KEY and this salt; migration members.0007_field_keys and `chamber rekey` read them.
 SALT_KEY = os.environ.get("CHAMBER_FIELD_SALT", "chamber-field-salt")
 
 ALLOWED_HOSTS = [

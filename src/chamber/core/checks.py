@@ -24,7 +24,7 @@ def _fields_ready() -> bool:
 
         return (
             MigrationRecorder(connection)
-            .migration_qs.filter(app="members", name="0006_field_keys")
+            .migration_qs.filter(app="members", name="0007_field_keys")
             .exists()
         )
     except DatabaseError:

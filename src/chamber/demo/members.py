@@ -418,7 +418,7 @@ class _Writer:
             ):
                 # The 2017 re-division: the old chamber's membership ends, the new
                 # street's chamber's starts the same day and points back.
-                reason = f"街道区划调整,划入{streets[home].name}"
+                reason = f"街道区划调整，划入{streets[home].name}"
                 members.append((member_id, *base, joined, SPLIT, reason, None, *names))
                 self._dues(dues, payments, member_id, rank, joined, SPLIT)
                 new_id = self.ids[Membership].take()

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from chamber.core import api_fields
 from chamber.core.api import service_errors
+from chamber.core.filters import YearFilter
 from chamber.core.masking import PersonalField
 from chamber.core.money import cents
 from chamber.core.pagination import CappedCountPagination
@@ -794,7 +795,9 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 class PaymentFilter(filters.FilterSet):
     organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
-    year = filters.NumberFilter(field_name="due__year", help_text="The year of the due paid.")
+    year = YearFilter(
+        field_name="due__year", lookup_expr="exact", help_text="The year of the due paid."
+    )
     paid_from = filters.DateFilter(field_name="paid_on", lookup_expr="gte")
     paid_to = filters.DateFilter(field_name="paid_on", lookup_expr="lte")
 

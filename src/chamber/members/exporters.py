@@ -38,6 +38,7 @@ from .importers.columns import (
     SIZE_LABELS,
 )
 from .importers.rows import FORMULA_START
+from .industry import industry_label
 from .selectors import SORTS, DirectoryFilters
 
 ORG_HEADER = "所属商会"
@@ -127,7 +128,7 @@ def rows(user: Any, filters: DirectoryFilters) -> Iterator[list]:
             neutralise(legal),
             neutralise(contact),
             phone,
-            f"{section}{division}",
+            industry_label(section, division, english=False) if section or division else "",
             SIZE_LABELS.get(size, ""),
             capital,
             employees,

@@ -22,7 +22,7 @@ from .choices import (
     SizeClass,
     Status,
 )
-from .industry import section_choices
+from .industry import localized_section_choices
 from .models import Enterprise, Person
 
 
@@ -46,7 +46,9 @@ class DirectoryForm(StyledFormMixin, forms.Form):
         empty_label=_("All organisations"),
     )
     industry = forms.ChoiceField(
-        label=_("Industry"), required=False, choices=[("", _("All industries"))] + section_choices()
+        label=_("Industry"),
+        required=False,
+        choices=lambda: [("", _("All industries")), *localized_section_choices()],
     )
     size_class = forms.ChoiceField(
         label=_("Size"), required=False, choices=[("", _("All sizes"))] + SizeClass.choices
@@ -168,7 +170,9 @@ class AdmissionForm(StyledFormMixin, forms.Form):
 
 class TransferForm(StyledFormMixin, forms.Form):
     to = forms.ModelChoiceField(label=_("Move to"), queryset=Organization.objects.none())
-    on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
+    on = forms.DateField(
+        label=pgettext_lazy("transfer", "From"), widget=DateInput(), initial=timezone.localdate
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):

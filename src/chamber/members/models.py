@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.core.fields import EncryptedCharField
 from chamber.core.masking import mask_id_number, mask_mobile
+from chamber.core.text import labelled
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
 
@@ -26,7 +29,7 @@ from .choices import (
     Rank,
     SizeClass,
 )
-from .industry import section_choices
+from .industry import industry_label, section_choices
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -137,6 +140,13 @@ class Enterprise(models.Model):
     def industry_code(self) -> str:
         return f"{self.industry_section}{self.industry_division}"
 
+    @property
+    def industry_display(self) -> str:
+        """The code with its name: "H61 住宿业" (industry.industry_label)."""
+        if not (self.industry_section or self.industry_division):
+            return ""
+        return industry_label(self.industry_section, self.industry_division)
+
 
 class Milestone(models.Model):
     """A dated event in an enterprise's life, such as a listing."""
@@ -144,7 +154,7 @@ class Milestone(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="milestones")
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(pgettext_lazy("milestone", "description"), max_length=300)
 
     class Meta:
         verbose_name = _("milestone")
@@ -198,6 +208,16 @@ class Person(models.Model):
     )
     education = models.CharField(_("education"), max_length=30, blank=True)
     native_place = models.CharField(_("native place"), max_length=50, blank=True)
+    # A staff member who is also this person (a chamber's secretary-general sitting on
+    # its council); services.link_user names an unnamed account after the person.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
     search_text = models.TextField(editable=False, default="")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -392,7 +412,7 @@ class Due(models.Model):
     objects = DueQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("due")
+        verbose_name = pgettext_lazy("dues", "due")
         verbose_name_plural = _("dues")
         ordering = ["-year"]
         constraints = [
@@ -400,7 +420,7 @@ class Due(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership.name} {self.year}: {self.amount}"
+        return f"{self.membership.name} {labelled(self.year, self.amount)}"
 
     @staticmethod
     def scope_condition(org_ids: frozenset[int]) -> Q:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit, text
+from chamber.core.names import user_name
+from chamber.core.text import join_list
 from chamber.core.validators import (
     check_id_number,
     check_mobile,
@@ -331,6 +333,33 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
     return person
 
 
+@transaction.atomic
+def link_user(*, actor: Any, person: Person, user: Any) -> Person:
+    """Record that a user account belongs to this person (a chamber's secretary who sits
+    on its council). An account without a 姓名 of its own takes the person's name, so
+    every page names it without looking the person up."""
+    _require_on(actor, Perm.MANAGE, person)
+    taken = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+    if taken is not None:
+        raise ValidationError(
+            {"user": _("This account belongs to %(name)s already.") % {"name": taken.name}}
+        )
+    previous = user_name(person.user) if person.user_id else None
+    person.user = user
+    person.save(update_fields=["user", "updated"])
+    if not (user.first_name or user.last_name):
+        user.last_name, user.first_name = person.name[:1], person.name[1:]
+        user.save(update_fields=["last_name", "first_name"])
+    audit.record(
+        actor=actor,
+        action=audit.AuditAction.UPDATE,
+        obj=person,
+        subject=person.enterprise or person,
+        changes={"user": [previous, user_name(user)]},
+    )
+    return person
+
+
 def reveal_personal_data(*, actor: Any, person: Person) -> dict[str, str]:
     """Full mobile and ID number, for a role that may see them; the reading is logged."""
     if actor is None:
@@ -435,7 +464,7 @@ def update_membership(
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+            _("These fields cannot be changed here: %(f)s") % {"f": join_list(sorted(unknown))}
         )
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
     old_rep = membership.representative

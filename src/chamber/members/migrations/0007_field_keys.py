@@ -13,6 +13,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("members", "0005_register_roles_dues_rates")]
+    dependencies = [("members", "0006_person_user")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)]
