@@ -5,6 +5,8 @@ CHAMBER_SECRET_KEY required unless CHAMBER_DEBUG is on (a throwaway key is made 
 CHAMBER_SECRET_KEY_FILE a file holding the key, generated there once if missing (make run)
 CHAMBER_DEBUG      "1"/"true" for development
 CHAMBER_ALLOWED_HOSTS comma-separated host names
+CHAMBER_FIELD_KEYS comma-separated Fernet keys for personal data at rest, newest first
+                   (else the file var/field-keys; a development key only with CHAMBER_DEBUG)
 """
 
 import os
@@ -48,7 +50,20 @@ SECRET_KEY = os.environ.get("CHAMBER_SECRET_KEY") or (
     if os.environ.get("CHAMBER_SECRET_KEY_FILE")
     else DEV_SECRET_KEY
 )
-# Salt for the encrypted personal-data fields (ID numbers); derived keys use SECRET_KEY too.
+# Personal data at rest (chamber.core.fields): its own keys, never derived from
+# SECRET_KEY, so the secret can rotate. Newest first: the first encrypts, all decrypt;
+# `chamber rekey` re-encrypts everything with the first. `make run` keeps its key in
+# var/field-keys, so the demo is encrypted with the key the server reads.
+FIELD_KEYS_FILE = Path(os.environ.get("CHAMBER_FIELD_KEYS_FILE", VAR_DIR / "field-keys"))
+DEV_FIELD_KEY = "Y2hhbWJlci1kZXZlbG9wbWVudC1maWVsZC1rZXkhISE="  # public: development only
+_field_keys = os.environ.get("CHAMBER_FIELD_KEYS") or (
+    FIELD_KEYS_FILE.read_text() if FIELD_KEYS_FILE.is_file() else ""
+)
+CHAMBER_FIELD_KEYS = [k.strip() for k in _field_keys.replace("\n", ",").split(",") if k.strip()]
+if not CHAMBER_FIELD_KEYS and DEBUG:
+    CHAMBER_FIELD_KEYS = [DEV_FIELD_KEY]
+# Values written before CHAMBER_FIELD_KEYS existed were encrypted with a key derived from
+# SECRET_KEY and this salt; migration members.0007_field_keys and `chamber rekey` read them.
 SALT_KEY = os.environ.get("CHAMBER_FIELD_SALT", "chamber-field-salt")
 
 ALLOWED_HOSTS = [
@@ -86,6 +101,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chamber.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -94,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # No control characters in query parameters or page form posts (core/inputs.py).
+    "chamber.core.inputs.InputRuleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -205,9 +223,15 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # The input rule (core/inputs.py): no control characters in any body.
+    "DEFAULT_PARSER_CLASSES": [
+        "chamber.core.inputs.JSONParser",
+        "chamber.core.inputs.FormParser",
+        "chamber.core.inputs.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "chamber.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "chamber.core.schema.ChamberAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
@@ -272,11 +296,44 @@ CHAMBER_SITE_URL = os.environ.get("CHAMBER_SITE_URL", "http://127.0.0.1:8000")
 # The demo accounts (password "chamber-demo") work only where the demo was loaded.
 CHAMBER_DEMO_PASSWORD = "chamber-demo"
 
+# Errors (a 500's traceback, from django.request) are logged with the request id whether
+# or not DEBUG is on, with mobiles and ID numbers masked; ADMINS get them by e-mail.
+ADMINS = [
+    tuple(a.strip().rsplit(" ", 1)) if " " in a.strip() else ("admin", a.strip())
+    for a in os.environ.get("CHAMBER_ADMINS", "").split(",")
+    if a.strip()
+]
+SERVER_EMAIL = os.environ.get("CHAMBER_SERVER_EMAIL", "chamber@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "chamber.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "chamber.core.masking.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+        "mail_admins": {
+            "class": "chamber.core.masking.MaskingAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request_id"],
+        },
+    },
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "chamber": {"handlers": ["console"], "level": os.environ.get("CHAMBER_LOG", "INFO")},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
