@@ -45,7 +45,9 @@ def test_gbk_csv_behind_a_utf8_bom_is_read_as_gbk(world, tmp_path):
 
 def test_undecodable_text_is_located_not_a_python_error(world, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_bytes(codecs.BOM_UTF8 + "企业名称,统一社会信用代码\n".encode() + b"\x81\x20\xff\xff\n")
+    path.write_bytes(
+        codecs.BOM_UTF8 + "企业名称,统一社会信用代码\n".encode() + b"\x81\x20\xff\xff\n"
+    )
     before = register_state()
     out = run(world, path)
     assert "neither UTF-8 nor GBK" in out.problem and "line 2" in out.problem
@@ -180,8 +182,82 @@ def test_error_workbook_masks_id_numbers(world, tmp_path):
 def test_nothing_written_by_the_formula_file(world, tmp_path):
     path = _formula_sheet(tmp_path / "f2.xlsx")
     before = (Enterprise.objects.count(), Person.objects.count(), Membership.objects.count())
-    out = import_members(
-        actor=world.secretary, organization=world.xixiang, path=path, today=TODAY
-    )
+    out = import_members(actor=world.secretary, organization=world.xixiang, path=path, today=TODAY)
     assert out.error_count and not out.written
-    assert (Enterprise.objects.count(), Person.objects.count(), Membership.objects.count()) == before
+    assert (
+        Enterprise.objects.count(),
+        Person.objects.count(),
+        Membership.objects.count(),
+    ) == before
+
+
+# --- retention of uploads and error workbooks ----------------------------------------------
+
+
+class _Upload:
+    def __init__(self, path):
+        self.name = path.name
+        self.data = path.read_bytes()
+
+    def chunks(self):
+        yield self.data
+
+
+def _job(world, path):
+    from chamber.members.importers import jobs
+
+    job = jobs.store_upload(_Upload(path), user=world.secretary, organization=world.xixiang)
+    jobs.start(job, "check")
+    job.refresh_from_db()
+    return job
+
+
+def test_files_are_deleted_when_the_import_ends(world, tmp_path, settings):
+    from chamber.members.importers import jobs
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    job = _job(world, make_xlsx(tmp_path / "a.xlsx", [row(n=1)]))
+    folder = job.path.parent
+    assert job.status == jobs.ImportJob.Status.CHECKED and job.path.is_file()
+    jobs.start(job, "write")
+    job.refresh_from_db()
+    assert job.status == jobs.ImportJob.Status.DONE
+    assert job.file == "" and not folder.exists()
+    assert Enterprise.objects.filter(uscc=row(n=1)["uscc"]).exists()
+
+
+def test_waiting_files_are_purged_after_the_retention(world, tmp_path, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from chamber.members.importers import jobs
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CHAMBER_IMPORT_KEEP_DAYS = 3
+    bad = _job(world, make_xlsx(tmp_path / "bad.xlsx", [row(n=1, industry="Z99")]))
+    assert bad.status == jobs.ImportJob.Status.INVALID and bad.error_path.is_file()
+    waiting = _job(world, make_xlsx(tmp_path / "ok.xlsx", [row(n=2)]))
+    orphan = settings.MEDIA_ROOT / "imports" / "0123abcd"
+    orphan.mkdir(parents=True)
+    (orphan / "upload.xlsx").write_bytes(b"x")
+    # two days on: nothing goes
+    assert jobs.purge(now=timezone.now() + datetime.timedelta(days=2)) == 0
+    call_command("purge", "imports", "--days", "3")
+    assert bad.error_path.is_file() and waiting.path.is_file()
+    # four days on: the files of both jobs and the orphan folder go, the rows stay
+    assert jobs.purge(now=timezone.now() + datetime.timedelta(days=4)) == 3
+    bad.refresh_from_db()
+    waiting.refresh_from_db()
+    assert bad.error_file == "" and waiting.file == "" and not orphan.exists()
+    assert list((settings.MEDIA_ROOT / "imports").iterdir()) == []
+    # confirming the purged check says so instead of failing
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.secretary)
+    r = client.post(f"/members/import/{waiting.pk}/confirm/", follow=True)
+    assert r.status_code == 200
+    assert "deleted after 3 days" in r.content.decode() or "3" in r.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == jobs.ImportJob.Status.CHECKED

@@ -10,8 +10,8 @@ the csv module after the encoding is detected.
 from __future__ import annotations
 
 import codecs
-import html
 import csv
+import html
 import io
 import os
 import re
