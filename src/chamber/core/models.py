@@ -17,6 +17,22 @@ class AuditAction(models.TextChoices):
     STEP = "step", _("workflow step")
 
 
+# Models whose records an entry without an organisation may be about (an enterprise that
+# belongs to several chambers): such an entry is visible where its subject is. Apps add
+# their member models in AppConfig.ready (members: Enterprise, Person).
+SCOPED_SUBJECTS: list[type[models.Model]] = []
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = "view") -> models.QuerySet:
+        """The one scope rule (orgs.scope.ScopedQuerySet.visible_to) over the trail. The
+        trail lives in core so that every app can write it; reading it goes through the
+        organisations' rule like every other scoped read."""
+        from chamber.orgs.scope import ScopedQuerySet
+
+        return ScopedQuerySet.visible_to(self, user, perm)
+
+
 class AuditEntry(models.Model):
     """One audited action. `subject` is the member (enterprise or person) the entry is
     about, so a member page can show the trail of all its records together."""
@@ -44,6 +60,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("what changed"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -55,3 +73,17 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    @staticmethod
+    def scope_condition(org_ids: frozenset[int]) -> models.Q:
+        """An entry is visible in the organisations it names; one that names none (an
+        enterprise's own record, shared by its chambers) where its subject is."""
+        condition = models.Q(organization_id__in=org_ids)
+        for model in SCOPED_SUBJECTS:
+            visible = model._default_manager.filter(model.scope_condition(org_ids)).values("pk")
+            condition |= models.Q(
+                organization_id__isnull=True,
+                subject_type=ContentType.objects.get_for_model(model),
+                subject_id__in=visible,
+            )
+        return condition

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from chamber.core.models import AuditEntry
 
-from . import scope, services
+from . import services
 from .admin_scope import ManagedAdmin, ScopedAdmin
 from .models import DivisionCode, Organization, RoleAssignment
 
@@ -18,6 +18,7 @@ class OrganizationAdmin(ManagedAdmin):
     list_filter = ["kind"]
     search_fields = ["code", "name", "name_en"]
     inlines = [DivisionCodeInline]
+    audited_by_service = True  # save_model calls orgs.services, which audit
     fields = [
         "code",
         "name",
@@ -70,6 +71,4 @@ class AuditEntryAdmin(ScopedAdmin):
     view_perm = "manage"
 
     def get_queryset(self, request):
-        ids = scope.org_ids(request.user, "manage")
-        qs = AuditEntry.objects.select_related("actor")
-        return qs if ids is scope.ALL else qs.filter(organization_id__in=ids)
+        return AuditEntry.objects.visible_to(request.user, self.view_perm).select_related("actor")
