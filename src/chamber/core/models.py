@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("imported")
     ACCEPT_INVALID_CODE = "accept_invalid_code", _("accepted a code that fails its check")
     STEP = "step", _("workflow step")
+    ERASE = "erase", _("erased personal data")
+    REVIEW = "review", _("reviewed for retention")
 
 
 # Models whose records an entry without an organisation may be about (an enterprise that

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import io_views, views
+from . import io_views, privacy_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -9,6 +9,14 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("people/<int:pk>/reveal/", views.reveal_person, name="reveal_person"),
+    path("people/<int:pk>/privacy/", privacy_views.person_data, name="person_data"),
+    path(
+        "people/<int:pk>/privacy/export.<str:fmt>",
+        privacy_views.person_export,
+        name="person_export",
+    ),
+    path("people/<int:pk>/privacy/erase/", privacy_views.person_erase, name="person_erase"),
+    path("privacy/retention/", privacy_views.retention, name="privacy_retention"),
     path("memberships/<int:pk>/transfer/", views.membership_transfer, name="membership_transfer"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
     path("export/", io_views.export, name="export"),
