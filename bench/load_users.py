@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 import http.client
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -178,6 +179,7 @@ def run(
     actual = common.ensure_demo(members)
     spec = _plan(actual)
     server = common.AppServer(database_url)
+    load_before = [round(x, 2) for x in os.getloadavg()]
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "bench.load_users", str(server.port), str(seconds)],
@@ -192,13 +194,16 @@ def run(
     finally:
         server.stop()
     result.update(
+        load_average_before=load_before,
+        load_average_after=[round(x, 2) for x in os.getloadavg()],
         members=actual,
         server="granian wsgi, 2 workers, PostgreSQL",
         database=database_url.rsplit("/", 1)[1],
     )
     print(
         f"BENCH load users={result['users']} requests={result['requests']} "
-        f"errors={result['errors']} p50_ms={result['p50_ms']} p99_ms={result['p99_ms']}",
+        f"errors={result['errors']} p50_ms={result['p50_ms']} p99_ms={result['p99_ms']} "
+        f"(load average before {load_before[0]}, after {result['load_average_after'][0]})",
         flush=True,
     )
     for kind, s in result["by_kind"].items():
