@@ -203,7 +203,7 @@ def run(
     print(
         f"BENCH load users={result['users']} requests={result['requests']} "
         f"errors={result['errors']} p50_ms={result['p50_ms']} p99_ms={result['p99_ms']} "
-        f"(load average before {load_before[0]}, after {result['load_average_after'][0]})",
+        f"load_avg_before={load_before[0]} load_avg_after={result['load_average_after'][0]}",
         flush=True,
     )
     for kind, s in result["by_kind"].items():

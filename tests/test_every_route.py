@@ -68,7 +68,7 @@ def walk(patterns, prefix=""):
 def routes() -> list[tuple[str, str]]:
     out = []
     for pattern, p in walk(get_resolver().url_patterns):
-        if "(?P<format>" in pattern:
+        if "(?P<format>" in pattern or ":format>" in pattern:
             continue  # DRF's .json/.api suffix twins of the routes below
         out.append((pattern, p.name or ""))
     return out
