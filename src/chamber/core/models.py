@@ -30,8 +30,12 @@ class AuditEntryQuerySet(models.QuerySet):
         """The one scope rule (orgs.scope.ScopedQuerySet.visible_to) over the trail. The
         trail lives in core so that every app can write it; reading it goes through the
         organisations' rule like every other scoped read."""
-        from chamber.orgs.scope import ScopedQuerySet
+        from chamber.orgs.scope import ScopedQuerySet, covers_every_organization, org_ids
 
+        if org_ids(user, perm) and covers_every_organization(user, perm):
+            # every organisation, hence every subject: the whole trail (also the
+            # entries about reference data, which name no organisation)
+            return self
         return ScopedQuerySet.visible_to(self, user, perm)
 
 
@@ -82,10 +86,14 @@ class AuditEntry(models.Model):
         enterprise's own record, shared by its chambers) where its subject is."""
         condition = models.Q(organization_id__in=org_ids)
         for model in SCOPED_SUBJECTS:
-            visible = model._default_manager.filter(model.scope_condition(org_ids)).values("pk")
+            # correlated on the entry's subject: an index look-up per entry (a trail is
+            # read one member at a time), not the set of every visible member
+            visible = model._default_manager.filter(pk=models.OuterRef("subject_id")).filter(
+                model.scope_condition(org_ids)
+            )
             condition |= models.Q(
+                models.Exists(visible),
                 organization_id__isnull=True,
                 subject_type=ContentType.objects.get_for_model(model),
-                subject_id__in=visible,
             )
         return condition

@@ -90,7 +90,7 @@ def erase_person(*, actor: Any, person: Person, reason: str) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     if is_erased(person):
         raise ValidationError(_("This person's data was erased already."))
-    old_name, old_mobile = person.name, person.mobile
+    old_name, old_mobile, old_id = person.name, person.mobile, person.id_number or ""
     for name in PERSONAL_FIELDS:
         field = Person._meta.get_field(name)
         setattr(person, name, None if field.null else "")
@@ -113,8 +113,11 @@ def erase_person(*, actor: Any, person: Person, reason: str) -> Person:
             updates["contact_name"] = ""
         if old_mobile and ent.contact_phone == old_mobile:
             updates["contact_phone"] = ""
-        Enterprise.objects.filter(pk=ent.pk).update(**updates)
-    _scrub_trail(person)
+        if updates:
+            Enterprise.objects.filter(pk=ent.pk).update(**updates)
+    erased = [v for v in (old_id, old_mobile, old_name) if v]
+    _scrub_trail(person, erased)
+    reason = _scrub(reason, erased)
     audit.record(
         actor=actor,
         action=audit.AuditAction.ERASE,
@@ -126,15 +129,38 @@ def erase_person(*, actor: Any, person: Person, reason: str) -> Person:
     return person
 
 
-def _scrub_trail(person: Person) -> None:
-    """Earlier entries about the person keep what was done and when, not the values."""
+def _scrub(text_value: str, erased: list[str]) -> str:
+    for value in erased:
+        text_value = text_value.replace(value, "***")
+    return text_value
+
+
+def _scrub_trail(person: Person, erased: list[str]) -> None:
+    """Earlier entries about the person (the person's own record, and those about the
+    person's enterprise, which may copy a contact's name or mobile) keep what was done
+    and when, not the erased values."""
+    import json
+
     ct = ContentType.objects.get_for_model(Person)
-    for entry in AuditEntry.objects.filter(object_type=ct, object_id=person.pk):
-        changes = {
-            key: (["***", "***"] if isinstance(value, list) else "***")
-            for key, value in (entry.changes or {}).items()
-        }
-        AuditEntry.objects.filter(pk=entry.pk).update(changes=changes, object_repr=ERASED_NAME)
+    about = Q(object_type=ct, object_id=person.pk) | Q(subject_type=ct, subject_id=person.pk)
+    if person.enterprise_id:
+        ent_ct = ContentType.objects.get_for_model(Enterprise)
+        about |= Q(subject_type=ent_ct, subject_id=person.enterprise_id)
+    for entry in AuditEntry.objects.filter(about):
+        if entry.object_type_id == ct.id and entry.object_id == person.pk:
+            changes = {
+                key: (["***", "***"] if isinstance(value, list) else "***")
+                for key, value in (entry.changes or {}).items()
+            }
+            object_repr = ERASED_NAME
+        else:
+            changes = json.loads(
+                _scrub(json.dumps(entry.changes or {}, ensure_ascii=False), erased)
+            )
+            object_repr = _scrub(entry.object_repr, erased)
+        AuditEntry.objects.filter(pk=entry.pk).update(
+            changes=changes, object_repr=object_repr, note=_scrub(entry.note, erased)
+        )
 
 
 # --- access export -------------------------------------------------------------------------
