@@ -37,6 +37,13 @@ def _url(name: str) -> str:
     return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
 
 
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_url("postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
 def _fingerprint(database_url: str, media, keys: dict[str, str]) -> dict:
     """`chamber fingerprint` in a fresh process that knows only what a restore knows."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHAMBER_")}
@@ -78,7 +85,7 @@ def test_backup_restores_every_count_sum_id_number_and_file(settings, tmp_path, 
         (backup / "keys.json").write_text(json.dumps(keys))
 
         # restore onto a "new machine": a new database, a new media folder
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", restored], check=True)
+        _admin(f'CREATE DATABASE "{restored}"')
         subprocess.run(
             ["pg_restore", "--no-owner", "-d", _url(restored), str(backup / "chamber.dump")],
             check=True,
@@ -105,7 +112,5 @@ def test_backup_restores_every_count_sum_id_number_and_file(settings, tmp_path, 
         else:
             assert without["decrypted"] != before["decrypted"]
     finally:
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", restored], check=False
-        )
+        _admin(f'DROP DATABASE IF EXISTS "{restored}"')
         shutil.rmtree(backup, ignore_errors=True)
