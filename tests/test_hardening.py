@@ -66,6 +66,7 @@ def _deploy_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
         **extra_env,
     }
     env.pop("CHAMBER_SECURE_COOKIES", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest
     return subprocess.run(
         [sys.executable, "-m", "chamber", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
