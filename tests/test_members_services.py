@@ -195,10 +195,18 @@ def test_dues_and_payments_are_exact(world):
         actor=world.secretary, membership=world.m_x, year=2017, amount=Decimal("1000.10")
     )
     services.record_payment(
-        actor=world.secretary, due=due, amount=Decimal("0.10"), paid_on=datetime.date(2017, 3, 1)
+        actor=world.secretary,
+        due=due,
+        amount=Decimal("0.10"),
+        paid_on=datetime.date(2017, 3, 1),
+        receipt_no="R1",
     )
     services.record_payment(
-        actor=world.secretary, due=due, amount=Decimal("1000.00"), paid_on=datetime.date(2017, 4, 1)
+        actor=world.secretary,
+        due=due,
+        amount=Decimal("1000.00"),
+        paid_on=datetime.date(2017, 4, 1),
+        receipt_no="R2",
     )
     with pytest.raises(ValidationError) as e:
         services.record_payment(
@@ -206,6 +214,7 @@ def test_dues_and_payments_are_exact(world):
             due=due,
             amount=Decimal("0.01"),
             paid_on=datetime.date(2017, 5, 1),
+            receipt_no="R3",
         )
     assert "amount" in e.value.message_dict
     assert due.payments.count() == 2

@@ -18,7 +18,13 @@ from chamber.casework.api import (
     ExpertViewSet,
     VisitViewSet,
 )
-from chamber.members.api import EnterpriseViewSet, MembershipViewSet, PersonViewSet
+from chamber.members.api import (
+    DueViewSet,
+    EnterpriseViewSet,
+    MembershipViewSet,
+    PaymentViewSet,
+    PersonViewSet,
+)
 from chamber.orgs.api import OrganizationViewSet
 from chamber.politics.api import HandlingUnitViewSet, PostViewSet, ProposalViewSet
 from chamber.reports.api import AnnualReportView
@@ -28,6 +34,8 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("people", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("dues", DueViewSet, basename="due")
+router.register("payments", PaymentViewSet, basename="payment")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("cases", CaseViewSet, basename="case")
 router.register("case-categories", CategoryViewSet, basename="case-category")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "chamber.activities",
     "chamber.politics",
     "chamber.reports",
+    "chamber.workbench",
     "chamber.demo",
 ]
 

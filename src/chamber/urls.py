@@ -1,16 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
 from django.urls import include, path
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-
-def home(request):
-    return redirect("members:directory")
-
+from chamber.workbench.views import home
 
 admin.site.site_header = admin.site.site_title = pgettext_lazy("product name", "Chamber")
+admin.site.index_title = gettext_lazy("Reference data")
 
 urlpatterns = [
     path("", home, name="home"),

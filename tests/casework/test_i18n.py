@@ -16,7 +16,7 @@ def test_illegal_step_error_in_chinese(world, cw):
         services.resolve_case(actor=world.secretary, case=case, resolution="x")
     with translation.override("zh-hans"):
         message = err.value.message_dict["status"][0]
-    assert message == "不能“办结”:诉求当前状态为已受理。现在可以:分派, 不予受理, 并入其他诉求。"
+    assert message == "不能“办结”：诉求当前状态为已受理。现在可以：分派、不予受理、并入其他诉求。"
 
 
 def test_pages_in_chinese(client, world, cw, settings):

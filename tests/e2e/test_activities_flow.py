@@ -33,7 +33,7 @@ def _local(dt: datetime.datetime) -> str:
 def test_secretary_runs_a_training_to_its_attendance_figure(page, world):
     other, other_rep = make_member(world.xixiang, "深圳市鑫达精密五金有限公司", "陈鑫")
     sign_in(page, "xixiang", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
     page.click("#nav .dropdown-toggle:text-is('活动')")
     page.click("#nav .dropdown-item:text-is('活动列表')")
     page.wait_for_selector("#event-table")
@@ -161,7 +161,7 @@ def test_check_in_through_the_camera_with_a_fake_video(browser, live_server, wor
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         sign_in(page, "xixiang", "x-test-pass-1")
-        page.wait_for_url("**/members/")
+        page.wait_for_selector("#workbench")  # signed in: the start page
         page.goto(f"{live_server.url}/activities/events/{event.pk}/check-in/")
         page.click("#start-camera")
         expect(page.locator("#check-in-result .check-in-ok")).to_contain_text(
@@ -187,7 +187,7 @@ def test_a_donation_shows_on_the_member_page_in_its_fund_and_in_the_years_total(
     fund = services.create_fund(actor=None, organization=world.xixiang, name="西商公益基金")
     today = timezone.localdate()
     sign_in(page, "xixiang", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
     page.goto(f"{page.base}/activities/donations/")
     page.click("#new-donation")
     page.select_option("#id_organization", label="西乡街道商会")

@@ -27,7 +27,7 @@ def test_secretary_logs_visit_and_case_to_follow_up(page, world):
     dept = Department.objects.create(name="区人力资源局")
     page.set_viewport_size(PHONE)
     sign_in(page, "xixiang", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
     assert figure(page, page.base, "d.xixiang", "resolved") == "0"
 
     # Log the visit, at the enterprise's door.
@@ -85,7 +85,7 @@ def test_secretary_logs_visit_and_case_to_follow_up(page, world):
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, "district", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
     page.goto(page.base + "/casework/figures/?org=d")
     assert page.inner_text("#fig-visits").strip() == "1"
     assert page.inner_text("#fig-raised").strip() == "1"

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_district_finds_enterprise_by_initials(page, world):
     sign_in(page, "district", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
+    page.goto(page.base + "/members/")
     page.fill("#id_q", "hwjs")  # 深圳市华为技术有限公司 -> 华为技术 -> hwjs
     rows = page.locator("#directory-rows")
     expect(rows.get_by_text("福永精密五金有限公司")).to_have_count(0)

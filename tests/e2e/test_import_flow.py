@@ -23,7 +23,8 @@ def test_import_with_one_bad_row_then_fixed(page, world, tmp_path, settings):
     bad = make_xlsx(tmp_path / "西乡会员.xlsx", rows)
 
     sign_in(page, "xixiang", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
+    page.goto(page.base + "/members/")
     page.click("#import-button")
     page.wait_for_selector("#import-form")
     with page.expect_download() as download:

@@ -24,7 +24,7 @@ def test_post_proposal_file_reply_evaluate(page, world):
     post(world.rep_x, world.xixiang)  # 任正非: member of the 5th district CPPCC
     zhao = member(world.xixiang, "赵六", "西乡五金有限公司")
     sign_in(page, "district", "x-test-pass-1")
-    page.wait_for_url("**/members/")
+    page.wait_for_selector("#workbench")  # signed in: the start page
 
     # 1. Record a new post for 赵六, found by pinyin.
     page.goto(page.base + "/politics/")

@@ -156,7 +156,7 @@ def honor_figures(org: Organization, start: datetime.date, end: datetime.date) -
             if h.enterprise
             else h.person.name
             if h.person
-            else h.organization.name,
+            else h.organization.display_name,
             "recipient_kind": "enterprise"
             if h.enterprise_id
             else "person"

@@ -16,7 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chamber.core.api import service_errors
+from chamber.core.api import UserNameField, service_errors
 from chamber.core.pagination import CappedCountPagination
 from chamber.members import selectors as member_selectors
 from chamber.members.api import OrgCodeField, ScopedPKField
@@ -110,6 +110,9 @@ class VisitSerializer(serializers.ModelSerializer):
         many=True,
         required=False,
     )
+    staff_names = serializers.ListField(
+        child=UserNameField(), source="staff.all", read_only=True, help_text="姓名 of the staff."
+    )
     leaders = ScopedPKField(member_selectors.people, Person, many=True, required=False)
     experts = serializers.PrimaryKeyRelatedField(
         queryset=Expert.objects.filter(active=True), many=True, required=False
@@ -129,6 +132,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "kind",
             "enterprises",
             "staff",
+            "staff_names",
             "leaders",
             "experts",
             "others",
@@ -233,13 +237,24 @@ class VisitViewSet(
 
 class CaseEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor_name = UserNameField(source="actor")
     # Plain strings: the same values as the case's `status` enum (one enum in the schema).
     from_status = serializers.CharField(read_only=True, help_text="A case status, or empty.")
     to_status = serializers.CharField(read_only=True, help_text="A case status.")
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "step", "from_status", "to_status", "actor", "at", "comment", "data"]
+        fields = [
+            "id",
+            "step",
+            "from_status",
+            "to_status",
+            "actor",
+            "actor_name",
+            "at",
+            "comment",
+            "data",
+        ]
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -251,6 +266,7 @@ class CaseSerializer(serializers.ModelSerializer):
     )
     visit = ScopedPKField(selectors.visits, Visit, required=False, allow_null=True)
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assignee_name = UserNameField(source="assignee")
     department = serializers.PrimaryKeyRelatedField(read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     overdue = serializers.SerializerMethodField()
@@ -275,6 +291,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "due_on",
             "overdue",
             "assignee",
+            "assignee_name",
             "department",
             "department_name",
             "handed_over_on",

@@ -314,7 +314,7 @@ def _case_figures(
                 moves[key]["handed" if row["step"] == Step.HAND_OVER else "returned"][dept] += 1
     dept_ids = {d for per in raw_dept.values() for d in per}
     dept_ids |= {d for m in moves.values() for kind in m.values() for d in kind}
-    names = dict(Department.objects.filter(pk__in=dept_ids).values_list("pk", "name"))
+    names = {d.pk: str(d) for d in Department.objects.filter(pk__in=dept_ids)}  # language
     categories = list(Category.objects.order_by("sort_order", "code"))
     keep = ("raised", "resolved", "resolution_rate", "on_time_rate", "overdue_now")
     out = {}
@@ -324,7 +324,7 @@ def _case_figures(
         figures["by_category"] = [
             {
                 "code": cat.code,
-                "name": cat.name,
+                "name": cat.display_name,
                 **{k: v for k, v in _figures_of(raw_cat[key][cat.pk]).items() if k in keep},
             }
             for cat in categories
@@ -410,7 +410,7 @@ def figures(
         "end": end.isoformat(),
         "visits": visits[TOTAL],
         "cases": cases[TOTAL],
-        "children": [{"code": c.code, "name": c.name, **part(c.pk)} for c in children],
+        "children": [{"code": c.code, "name": c.display_name, **part(c.pk)} for c in children],
         "own": part(None if children else TOTAL),
     }
 
@@ -486,7 +486,7 @@ def leader_progress(org: Organization, year: int) -> list[dict[str, Any]]:
                 "name": m.representative.name,
                 "enterprise": m.name,
                 "organization": m.organization.code,
-                "organization_name": m.organization.name,
+                "organization_name": m.organization.display_name,
                 "rank": m.rank,
                 "rank_label": m.get_rank_display(),
                 "quota": quota,

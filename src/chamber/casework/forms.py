@@ -7,8 +7,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.core.forms import DateInput, StyledFormMixin
+from chamber.core.names import user_name
 from chamber.members.choices import Rank
 from chamber.members.models import Enterprise, Person
 from chamber.orgs import scope
@@ -49,7 +51,7 @@ def colleagues(user):
     return (
         get_user_model()
         .objects.filter(is_active=True, pk__in=qs.values("user_id"))
-        .order_by("username")
+        .order_by("last_name", "first_name", "username")
     )
 
 
@@ -79,7 +81,9 @@ class VisitForm(StyledFormMixin, forms.Form):
         queryset=Enterprise.objects.none(),
         widget=forms.MultipleHiddenInput,
     )
-    purpose = forms.CharField(label=_("Purpose"), max_length=200, required=False)
+    purpose = forms.CharField(
+        label=pgettext_lazy("visit", "Purpose"), max_length=200, required=False
+    )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -111,6 +115,7 @@ class VisitForm(StyledFormMixin, forms.Form):
         self.fields["experts"].queryset = Expert.objects.filter(active=True)
         self.fields["leaders"].queryset = leaders_for(user)
         self.fields["staff"].queryset = colleagues(user)
+        self.fields["staff"].label_from_instance = user_name
         self.fields["experts"].widget.attrs["class"] = "form-check-input"
 
     def clean_date(self):
@@ -132,7 +137,9 @@ class CaseRowForm(StyledFormMixin, forms.Form):
     # A row without a problem is skipped: rows are added and removed on the phone.
     title = forms.CharField(label=_("Problem"), max_length=200, required=False)
     description = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("case", "Details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL, required=False
@@ -198,7 +205,9 @@ class CaseForm(StyledFormMixin, forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     title = forms.CharField(label=_("Problem"), max_length=200)
     description = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("case", "Details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL
@@ -229,9 +238,7 @@ class AssignForm(CommentForm):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = staff_for(case.organization)
-        self.fields["assignee"].label_from_instance = lambda u: (
-            u.get_full_name() or u.get_username()
-        )
+        self.fields["assignee"].label_from_instance = user_name
 
 
 class HandOverForm(CommentForm):
@@ -304,8 +311,10 @@ class PeriodForm(StyledFormMixin, forms.Form):
         to_field_name="code",
         required=False,
     )
-    start = forms.DateField(label=_("From"), widget=DateInput(), required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput(), required=False)
+    start = forms.DateField(
+        label=pgettext_lazy("period", "From"), widget=DateInput(), required=False
+    )
+    end = forms.DateField(label=pgettext_lazy("period", "To"), widget=DateInput(), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

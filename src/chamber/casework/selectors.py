@@ -185,3 +185,21 @@ def enterprise_casework(user: Any, enterprise: Enterprise, limit: int = 20) -> d
         "case_count": case_qs.count(),
         "open_count": case_qs.filter(status__in=OPEN_STATUSES).count(),
     }
+
+
+def case_timeline(case: Case) -> list[CaseEvent]:
+    """The case's events (prefetched by case_detail), each assignment carrying the
+    assignee's 姓名 as `assignee_name` (the event data keeps the user name), in one query
+    for all of them."""
+    from django.contrib.auth import get_user_model
+
+    from chamber.core.names import user_name
+
+    events = list(case.events.all())
+    usernames = {e.data.get("assignee") for e in events if e.data and e.data.get("assignee")}
+    users = get_user_model().objects.filter(username__in=usernames) if usernames else []
+    names = {u.get_username(): user_name(u) for u in users}
+    for e in events:
+        assignee = (e.data or {}).get("assignee")
+        e.assignee_name = names.get(assignee, assignee) if assignee else ""
+    return events

@@ -168,7 +168,7 @@ def _case_page(request: HttpRequest, case: Case, bound: Any = None, status: int 
         "casework/case_detail.html",
         {
             "case": case,
-            "events": list(case.events.all()),
+            "events": selectors.case_timeline(case),
             "step_forms": step_forms,
             "open_step": bound[0] if bound else None,
             "today": timezone.localdate(),

@@ -6,7 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from rest_framework import exceptions
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers
+
+from .names import user_name
 
 
 @contextmanager
@@ -20,3 +24,16 @@ def service_errors() -> Iterator[None]:
         raise exceptions.ValidationError({"non_field_errors": e.messages}) from e
     except PermissionDenied as e:
         raise exceptions.PermissionDenied(str(e) or None) from e
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class UserNameField(serializers.Field):
+    """A user as people read them (姓名, chamber.core.names.user_name); read-only."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["read_only"] = True
+        kwargs.setdefault("allow_null", True)  # null where nobody is (an unassigned case)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return user_name(value) or None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
@@ -76,3 +78,47 @@ def pinyin_readings(fragment: str, limit: int = 8) -> list[str]:
     combos = ("".join(c) for c in itertools.product(*[list(dict.fromkeys(r)) for r in per_char]))
     readings = dict.fromkeys(itertools.chain([first], combos))
     return list(itertools.islice(readings, limit))
+
+
+def join_list(items: Iterable[object]) -> str:
+    """Items of a list in running text: 、 between them in Chinese, ", " in English."""
+    from django.utils.translation import get_language
+
+    sep = "、" if (get_language() or "").startswith("zh") else ", "
+    return sep.join(str(i) for i in items)
+
+
+# Punctuation written around values in running text, per language: full-width in
+# Chinese (no spaces), ASCII with its spacing in English.
+_PUNCT = {
+    "zh": {":": "：", "(": "（", ")": "）", ",": "，", ";": "；"},
+    "en": {":": ": ", "(": " (", ")": ")", ",": ", ", ";": "; "},
+}
+
+
+def punct(mark: str) -> str:
+    """The current language's form of an ASCII punctuation mark (see _PUNCT)."""
+    from django.utils.translation import get_language
+
+    lang = "zh" if (get_language() or "zh").startswith("zh") else "en"
+    return _PUNCT[lang].get(mark, mark)
+
+
+def paren(text: object) -> str:
+    """A parenthetical after a word: "（text）" in Chinese, " (text)" in English."""
+    return f"{punct('(')}{text}{punct(')')}"
+
+
+def labelled(label: object, value: object) -> str:
+    """ "label：value" in Chinese, "label: value" in English."""
+    return f"{label}{punct(':')}{value}"
+
+
+def local_name(thing: Any) -> str:
+    """`name_en` in the English UI where there is one, else `name`; for a record or a
+    dict such as the report's {"name", "name_en"}."""
+    from django.utils.translation import get_language
+
+    get = thing.get if isinstance(thing, dict) else lambda k, d="": getattr(thing, k, d)
+    english = (get_language() or "").startswith("en")
+    return (english and get("name_en", "")) or get("name", "") or ""

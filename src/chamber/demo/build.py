@@ -9,7 +9,7 @@ from .casework import build_casework
 from .members import build_members
 from .orgs import build_tree
 from .politics import build_politics
-from .users import build_users
+from .users import build_users, name_users
 
 
 def build_all(
@@ -23,5 +23,6 @@ def build_all(
     counts.update(build_activities(seed=seed, root=root, streets=streets))
     build_users()
     counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))
+    name_users()
     counts["organizations"] = 1 + len(streets)
     return counts

@@ -72,7 +72,7 @@ CATEGORY_PLAN: dict[str, tuple[int, list[str], list[str]]] = {
         22,
         ["宝安区金融服务办公室", "宝安区经济促进局"],
         [
-            "银行抽贷,流动资金紧张",
+            "银行抽贷，流动资金紧张",
             "贷款到期续贷困难",
             "申请中小企业贴息贷款",
             "应收账款融资渠道少",
@@ -94,7 +94,7 @@ CATEGORY_PLAN: dict[str, tuple[int, list[str], list[str]]] = {
         14,
         ["宝安区人力资源局"],
         [
-            "普工招聘难,流失率高",
+            "普工招聘难，流失率高",
             "技术人才入户指标",
             "高层次人才认定咨询",
             "员工子女入学",
@@ -154,7 +154,7 @@ EXPERT_SURNAMES = "陈林黄张李王吴刘蔡杨郑谢郭许"
 EXPERT_GIVEN = "建国志强海涛明辉立新振华文军晓东卫国永红伟民"
 AFFILIATIONS = [
     "深圳大学",
-    "哈尔滨工业大学(深圳)",
+    "哈尔滨工业大学（深圳）",
     "南方科技大学",
     "清华大学深圳研究生院",
     "中国科学院深圳先进技术研究院",
@@ -162,19 +162,19 @@ AFFILIATIONS = [
     "深圳市注册会计师协会",
 ]
 PURPOSES = [
-    "企业大走访,了解生产经营情况",
+    "企业大走访，了解生产经营情况",
     "了解企业困难和诉求",
     "宣讲惠企政策",
     "回访企业问题办理情况",
     "调研转型升级需求",
 ]
 RESOLUTIONS = [
-    "协调相关部门现场办公,问题已解决",
+    "协调相关部门现场办公，问题已解决",
     "已与企业沟通并协调落实",
-    "承办单位已书面答复,企业已办理完毕",
-    "组织银企对接会,企业获得贷款",
+    "承办单位已书面答复，企业已办理完毕",
+    "组织银企对接会，企业获得贷款",
     "协助企业完成申报",
-    "专家现场指导,问题已解决",
+    "专家现场指导，问题已解决",
 ]
 UNSATISFIED = ["办理时间太长", "问题只解决了一部分", "费用仍然偏高", "答复不具体"]
 
@@ -377,7 +377,7 @@ def build_casework(
                     VisitKind.EXPERT,
                     ents,
                     exps=rng.sample(experts["xinan"], 3),
-                    purpose=f"专家团队走访(第{i + 1}次)",
+                    purpose=f"专家团队走访（第{i + 1}次）",
                 )
                 made += 1
                 n_cases = round(per_visit * (i + 1)) - round(per_visit * i)
@@ -578,7 +578,7 @@ def _work(sim: _Sim, case: Case, cat, dept_names, depts, dept_list, user, day, l
                 Step.RETURN,
                 Status.RETURNED,
                 d,
-                "不属于本单位职责,申请退回",
+                "不属于本单位职责，申请退回",
                 department=dept.name,
                 department_id=dept.pk,
                 returns=case.return_count,
@@ -590,7 +590,7 @@ def _work(sim: _Sim, case: Case, cat, dept_names, depts, dept_list, user, day, l
                     Step.ESCALATE,
                     Status.RETURNED,
                     d,
-                    "多次退回,提请领导协调",
+                    "多次退回，提请领导协调",
                     returns=case.return_count,
                 )
         dept = depts[rng.choice(dept_names)] if dept_names else rng.choice(dept_list)
@@ -662,7 +662,7 @@ def _resolve_and_follow_up(sim: _Sim, case: Case, done: datetime.date) -> None:
             Step.REOPEN,
             Status.REOPENED,
             r,
-            "企业不满意,重新协调",
+            "企业不满意，重新协调",
             reopened=1,
             due_on=case.due_on.isoformat(),
         )
@@ -671,7 +671,7 @@ def _resolve_and_follow_up(sim: _Sim, case: Case, done: datetime.date) -> None:
         done = sim.later(d, 2, case.category.time_limit_days)
         if done > LAST_DAY:
             return
-        case.resolution = "再次协调," + rng.choice(RESOLUTIONS)
+        case.resolution = "再次协调，" + rng.choice(RESOLUTIONS)
         case.resolved_on = done
         sim.step(
             case, Step.RESOLVE, Status.RESOLVED, done, case.resolution, on_time=done <= case.due_on
@@ -686,5 +686,5 @@ def _resolve_and_follow_up(sim: _Sim, case: Case, done: datetime.date) -> None:
         c = sim.later(f, 1, 5)
         if c <= LAST_DAY:
             case.closed_on = c
-            note = "企业表示理解,结案" if case.satisfaction == Satisfaction.UNSATISFIED else ""
+            note = "企业表示理解，结案" if case.satisfaction == Satisfaction.UNSATISFIED else ""
             sim.step(case, Step.CLOSE, Status.CLOSED, c, note)

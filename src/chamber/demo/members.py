@@ -21,7 +21,17 @@ from django.utils import timezone
 from chamber.core import bulk, text
 from chamber.core.validators import USCC_ALPHABET, org_code_check_char, uscc_check_char
 from chamber.members.choices import Affiliation, Gender, MemberKind, PaymentMethod, Rank
-from chamber.members.models import Due, Enterprise, Membership, Payment, Person, Tag
+from chamber.members.models import (
+    Due,
+    DuesRate,
+    Enterprise,
+    EnterpriseRole,
+    Membership,
+    Payment,
+    Person,
+    Tag,
+)
+from chamber.members.roles import backfill_representatives
 from chamber.members.sizing import compute_size_class
 from chamber.orgs.models import Organization
 
@@ -198,7 +208,22 @@ def build_members(
         if progress:
             progress(done, len(slots))
     bulk.reset_sequences(Enterprise, Person, Membership, Due, Payment, Enterprise.tags.through)
+    writer.counts["dues_rates"] = _dues_rates()
+    writer.counts["enterprise_roles"] = backfill_representatives(Membership, EnterpriseRole)
     return writer.counts
+
+
+def _dues_rates() -> int:
+    """The rates behind the generated dues (DUE_BY_RANK): one per rank for every chamber
+    and year that has dues, so the dues page shows what each rank owes."""
+    pairs = Due.objects.values_list("membership__organization_id", "year").distinct()
+    rates = [
+        DuesRate(organization_id=org, year=year, rank=rank, amount=amount)
+        for org, year in sorted(set(pairs))
+        for rank, amount in DUE_BY_RANK.items()
+    ]
+    DuesRate.objects.bulk_create(rates, ignore_conflicts=True)
+    return len(rates)
 
 
 def _rank(rank_left: dict[str, list[tuple[str, int]]], street: str, year: int, rng) -> str:
@@ -393,7 +418,7 @@ class _Writer:
             ):
                 # The 2017 re-division: the old chamber's membership ends, the new
                 # street's chamber's starts the same day and points back.
-                reason = f"街道区划调整,划入{streets[home].name}"
+                reason = f"街道区划调整，划入{streets[home].name}"
                 members.append((member_id, *base, joined, SPLIT, reason, None, *names))
                 self._dues(dues, payments, member_id, rank, joined, SPLIT)
                 new_id = self.ids[Membership].take()

@@ -30,7 +30,7 @@ def build_tree() -> tuple[Organization, dict[str, Organization]]:
     root = org_services.create_organization(
         actor=None,
         code="baoan",
-        name="宝安区工商业联合会(总商会)",
+        name="宝安区工商业联合会（总商会）",
         name_en="Bao'an District Federation of Industry and Commerce",
         kind=OrgKind.FEDERATION,
         division_code="440306",

@@ -165,13 +165,13 @@ SUFFIX = {
     ProposalKind.SUGGESTION: "建议",
 }
 REPLY_TEXT = {
-    "A": "经研究,所提建议已被采纳并落实,具体措施详见答复函。",
-    "B": "所提问题正在解决中,已列入年度工作计划,将加快推进。",
-    "C": "所提建议具有前瞻性,受条件限制,拟在今后工作中逐步解决。",
-    "D": "所提建议已留作参考,将在制定相关政策时统筹考虑。",
+    "A": "经研究，所提建议已被采纳并落实，具体措施详见答复函。",
+    "B": "所提问题正在解决中，已列入年度工作计划，将加快推进。",
+    "C": "所提建议具有前瞻性，受条件限制，拟在今后工作中逐步解决。",
+    "D": "所提建议已留作参考，将在制定相关政策时统筹考虑。",
 }
 SATISFACTION_ZH = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}
-OPINION_REASONS = ["属于个案诉求,不宜作为提案立案", "内容涉及司法程序", "建议内容不具体"]
+OPINION_REASONS = ["属于个案诉求，不宜作为提案立案", "内容涉及司法程序", "建议内容不具体"]
 
 
 def _unit_names(level: str, place: str) -> list[str]:
@@ -339,10 +339,10 @@ def _live(rng, life: _Life, units: list[HandlingUnit], lead_unit, co_unit, merge
         )
         ext_on = min(p.reply_due - _days(rng, 3, 15), CUTOFF)
         if ext_on >= on and life.step(
-            Step.EXTEND, ext_on, Status.SIGNED, unit=lead_unit, note="涉及多个部门,需协调办理"
+            Step.EXTEND, ext_on, Status.SIGNED, unit=lead_unit, note="涉及多个部门，需协调办理"
         ):
             p.reply_due, p.due_extended = extended, True
-            p.extension_reason = "涉及多个部门,需协调办理"
+            p.extension_reason = "涉及多个部门，需协调办理"
             on = ext_on
     late = rng.random() < 0.05
     reply_on = p.reply_due + _days(rng, 3, 25) if late else on + _days(rng, 30, 80)
@@ -374,7 +374,7 @@ def _live(rng, life: _Life, units: list[HandlingUnit], lead_unit, co_unit, merge
 def _reply(rng, life: _Life, on, grade: str, unit) -> bool:
     p = life.proposal
     late = p.reply_due is not None and on > p.reply_due
-    note = f"答复等级 {grade}" + (" · 逾期" if late else "")
+    note = f"答复等级{grade}" + (" · 逾期" if late else "")
     if not life.step(Step.REPLY, on, Status.REPLIED, unit=unit, note=note):
         return False
     life.replies.append(
@@ -444,8 +444,8 @@ def build_politics(*, seed: int, root: Organization) -> dict[str, int]:
                 title=title,
                 text=(
                     f"{place or '我国'}在{topic_names[0]}方面仍有不少企业反映的困难。"
-                    "建议:一是加强统筹,明确牵头部门;二是出台配套措施,落实到位;"
-                    "三是建立跟踪评估机制,定期向社会公布进展。"
+                    "建议：一是加强统筹，明确牵头部门；二是出台配套措施，落实到位；"
+                    "三是建立跟踪评估机制，定期向社会公布进展。"
                 ),
                 lead_id=lead,
                 status=Status.DRAFTED,

@@ -16,6 +16,32 @@ DEMO_USERS = [
     ("leader", Role.LEADER, "baoan", "leader, read-only, whole district"),
 ]
 
+# 姓名 of the demo's staff (family name first): pages show these, never the sign-in names.
+DEMO_NAMES = {
+    "admin": "林晓东",
+    "district": "张丽华",
+    "leader": "黄国平",
+    "xinan": "陈静",
+    "xixiang": "李明",
+    "hangcheng": "刘洋",
+    "fuyong": "周海燕",
+    "fuhai": "吴俊",
+    "shajing": "郑晓红",
+    "xinqiao": "何伟",
+    "songgang": "谢婷",
+    "yanluo": "罗建军",
+    "shiyan": "梁秀英",
+}
+
+
+def name_users() -> None:
+    """Give every demo user their 姓名 (one-character family names here)."""
+    User = get_user_model()
+    for user in User.objects.filter(username__in=DEMO_NAMES):
+        name = DEMO_NAMES[user.username]
+        user.last_name, user.first_name = name[0], name[1:]
+        user.save(update_fields=["last_name", "first_name"])
+
 
 def build_users() -> None:
     User = get_user_model()

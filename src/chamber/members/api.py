@@ -3,7 +3,8 @@ a selector that applies the caller's scope; every write calls a service."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -15,14 +16,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chamber.core.api import service_errors
+from chamber.core.money import cents
 from chamber.core.pagination import CappedCountPagination
 from chamber.core.validators import check_uscc, normalize_code
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
 from . import selectors, services
-from .choices import Rank, SizeClass, Status
-from .models import Enterprise, Membership, Person
+from .choices import PaymentMethod, Rank, SizeClass, Status
+from .models import Due, DuesRate, Enterprise, EnterpriseRole, Membership, Payment, Person
 
 
 class OrgCodeField(serializers.SlugRelatedField):
@@ -209,8 +211,36 @@ class EnterpriseViewSet(
 # --- People ------------------------------------------------------------------------------
 
 
+class EnterpriseRoleSerializer(serializers.ModelSerializer):
+    """A person's role at an enterprise from one date to another (open-ended while held)."""
+
+    enterprise = ScopedPKField(selectors.enterprises, Enterprise)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    current = serializers.BooleanField(source="is_current", read_only=True)
+
+    class Meta:
+        model = EnterpriseRole
+        fields = ["id", "enterprise", "enterprise_name", "role", "start", "end", "note", "current"]
+        read_only_fields = ["end"]
+
+
+class EndRoleSerializer(serializers.Serializer):
+    end = serializers.DateField()
+
+
 class PersonSerializer(serializers.ModelSerializer):
     enterprise = ScopedPKField(selectors.enterprises, Enterprise, required=False, allow_null=True)
+    organization = OrgCodeField(
+        required=False,
+        allow_null=True,
+        help_text="Code of the organisation whose staff register the person (lets them find "
+        "a person without an enterprise).",
+    )
+    roles = EnterpriseRoleSerializer(
+        many=True,
+        read_only=True,
+        help_text="Roles at enterprises over time (representative, contact, secretary...).",
+    )
     mobile = serializers.CharField(required=False, allow_blank=True, max_length=20)
     id_number = serializers.CharField(
         required=False,
@@ -235,9 +265,11 @@ class PersonSerializer(serializers.ModelSerializer):
             "id_number_masked",
             "enterprise",
             "title",
+            "organization",
             "political_affiliation",
             "education",
             "native_place",
+            "roles",
             "created",
             "updated",
         ]
@@ -248,12 +280,39 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
+        if instance.organization_id is not None:
+            data["organization"] = instance.organization.code
         if not self.context.get("full_personal"):
             data["mobile"] = instance.mobile_masked
             data["political_affiliation"] = None
         else:
             data["id_number"] = instance.id_number or ""
         return data
+
+
+class PersonFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", help_text="Name, pinyin or mobile.")
+    organization = filters.CharFilter(
+        method="in_org", help_text="Organisation code: people linked to its subtree."
+    )
+    no_enterprise = filters.BooleanFilter(
+        field_name="enterprise",
+        lookup_expr="isnull",
+        help_text="Only people without an enterprise.",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["enterprise", "gender"]
+
+    def search(self, qs, name, value):
+        return qs.filter(selectors.record_search_condition(value))
+
+    def in_org(self, qs, name, value):
+        org = Organization.objects.filter(code=value).first()
+        if org is None:
+            return qs.none()
+        return qs.filter(pk__in=selectors.people_list(self.request.user, org=org).values("pk"))
 
 
 class PersonViewSet(
@@ -268,12 +327,17 @@ class PersonViewSet(
 
     serializer_class = PersonSerializer
     pagination_class = CappedCountPagination
-    filterset_fields = ["enterprise", "gender"]
+    filterset_class = PersonFilter
     ordering_fields = ["name", "id"]
     ordering = ["id"]
 
     def get_queryset(self):
-        return selectors.people(self.request.user)
+        roles = EnterpriseRole.objects.visible_to(self.request.user).select_related("enterprise")
+        return (
+            selectors.people(self.request.user)
+            .select_related("organization")
+            .prefetch_related(Prefetch("roles", queryset=roles.order_by("-start", "-id")))
+        )
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         person = self.get_object()
@@ -297,10 +361,59 @@ class PersonViewSet(
             )
 
     def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("organization", None)
         with service_errors():
             serializer.instance = services.update_person(
-                actor=self.request.user, person=serializer.instance, **serializer.validated_data
+                actor=self.request.user, person=serializer.instance, **data
             )
+
+    @extend_schema(
+        request=EnterpriseRoleSerializer,
+        responses={200: EnterpriseRoleSerializer(many=True), 201: EnterpriseRoleSerializer},
+        description="GET: the person's roles at enterprises over time. POST: a new role "
+        "(the enterprise's audit trail records it).",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def roles(self, request: Request, pk=None) -> Response:
+        person = self.get_object()
+        if request.method == "GET":
+            return Response(
+                EnterpriseRoleSerializer(
+                    selectors.person_roles(request.user, person), many=True
+                ).data
+            )
+        body = EnterpriseRoleSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            role = services.add_enterprise_role(
+                actor=request.user, person=person, **body.validated_data
+            )
+        return Response(EnterpriseRoleSerializer(role).data, status=201)
+
+    @extend_schema(
+        request=EndRoleSerializer,
+        responses={200: EnterpriseRoleSerializer},
+        parameters=[OpenApiParameter("role_id", int, OpenApiParameter.PATH)],
+        description="End one of the person's roles: the role stays, as history.",
+    )
+    @action(detail=True, methods=["post"], url_path=r"roles/(?P<role_id>[0-9]+)/end")
+    def end_role(self, request: Request, pk=None, role_id=None) -> Response:
+        person = self.get_object()
+        role = get_object_or_404(
+            EnterpriseRole.objects.visible_to(request.user, Perm.CHANGE).select_related(
+                "enterprise"
+            ),
+            pk=role_id,
+            person=person,
+        )
+        body = EndRoleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            services.end_enterprise_role(
+                actor=request.user, role=role, end=body.validated_data["end"]
+            )
+        return Response(EnterpriseRoleSerializer(role).data)
 
 
 # --- Memberships -------------------------------------------------------------------------
@@ -487,3 +600,215 @@ class MembershipViewSet(
 
         fmt = request.query_params.get("format", "xlsx")
         return export_response(request.user, directory_filters(request._request), fmt)
+
+
+# --- Dues and payments -------------------------------------------------------------------
+
+
+def _org_from(value: str) -> Organization | None:
+    return Organization.objects.filter(code=value).first()
+
+
+class DueSerializer(serializers.ModelSerializer):
+    membership = ScopedPKField(selectors.memberships, Membership)
+    organization = serializers.CharField(source="membership.organization.code", read_only=True)
+    member = serializers.CharField(source="membership.name", read_only=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    paid = serializers.SerializerMethodField()
+    outstanding = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Due
+        fields = [
+            "id",
+            "membership",
+            "organization",
+            "member",
+            "year",
+            "amount",
+            "paid",
+            "outstanding",
+            "note",
+        ]
+        read_only_fields = ["note"]
+        validators = []  # the service says when a due for that year exists already
+
+    def get_paid(self, obj: Due) -> str:
+        return f"{selectors.owed(obj)['paid']:.2f}"
+
+    def get_outstanding(self, obj: Due) -> str:
+        return f"{selectors.owed(obj)['outstanding']:.2f}"
+
+
+class DuesRateSerializer(serializers.ModelSerializer):
+    organization = OrgCodeField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    created = serializers.IntegerField(read_only=True, help_text="Dues created by this call.")
+    changed = serializers.IntegerField(read_only=True, help_text="Unpaid dues changed.")
+    kept = serializers.IntegerField(
+        read_only=True, help_text="Dues with payments, kept at their amount."
+    )
+
+    class Meta:
+        model = DuesRate
+        fields = ["id", "organization", "year", "rank", "amount", "created", "changed", "kept"]
+        validators = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["organization"] = instance.organization.code
+        return data
+
+
+class DueFilter(filters.FilterSet):
+    organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
+    arrears = filters.BooleanFilter(method="in_arrears", help_text="Only dues not paid in full.")
+
+    class Meta:
+        model = Due
+        fields = ["year", "membership"]
+
+    def in_org(self, qs, name, value):
+        org = _org_from(value)
+        return qs.filter(membership__organization__path__startswith=org.path) if org else qs.none()
+
+    def in_arrears(self, qs, name, value):
+        qs = qs.annotate(due_cents=cents("amount"))
+        return (
+            qs.filter(paid_cents__lt=F("due_cents"))
+            if value
+            else qs.filter(paid_cents__gte=F("due_cents"))
+        )
+
+
+class DueViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Dues (会费) in the caller's scope, a year per membership, with what was paid and
+    what is outstanding. POST sets one member's due; `rates/` sets a year's dues per
+    rank per chamber for every member of that rank."""
+
+    serializer_class = DueSerializer
+    filterset_class = DueFilter
+    pagination_class = CappedCountPagination
+    ordering_fields = ["year", "amount", "id"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return selectors.with_paid(selectors.dues(self.request.user)).select_related(
+            "membership__organization"
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with service_errors():
+            due = services.set_due(
+                actor=self.request.user,
+                membership=data["membership"],
+                year=data["year"],
+                amount=data["amount"],
+            )
+        serializer.instance = selectors.with_paid(Due.objects.filter(pk=due.pk)).get()
+
+    @extend_schema(
+        request=DuesRateSerializer,
+        responses={200: DuesRateSerializer(many=True), 201: DuesRateSerializer},
+        parameters=[
+            OpenApiParameter("organization", str, description="organisation code (subtree)"),
+            OpenApiParameter("year", int),
+        ],
+        filters=False,
+        description="GET: the dues rates set per rank per chamber. POST: set a year's dues "
+        "for a rank in a chamber (creates the members' dues; audited).",
+    )
+    @action(detail=False, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def rates(self, request: Request) -> Response:
+        if request.method == "GET":
+            qs = selectors.dues_rates(request.user).select_related("organization")
+            code = request.query_params.get("organization")
+            if code:
+                org = _org_from(code)
+                qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
+            year = request.query_params.get("year")
+            if year:
+                if not year.isdigit():
+                    raise serializers.ValidationError({"year": _("Enter a year such as 2026.")})
+                qs = qs.filter(year=int(year))
+            return Response(DuesRateSerializer(qs, many=True).data)
+        body = DuesRateSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        with service_errors():
+            rate, counts = services.set_dues_rate(actor=request.user, **body.validated_data)
+        data = DuesRateSerializer(rate).data
+        return Response({**data, **counts}, status=201)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    due = ScopedPKField(selectors.dues, Due)
+    organization = serializers.CharField(source="due.membership.organization.code", read_only=True)
+    member = serializers.CharField(source="due.membership.name", read_only=True)
+    year = serializers.IntegerField(source="due.year", read_only=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, default=PaymentMethod.TRANSFER)
+    receipt_no = serializers.CharField(max_length=40)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "due",
+            "organization",
+            "member",
+            "year",
+            "paid_on",
+            "amount",
+            "method",
+            "receipt_no",
+        ]
+
+
+class PaymentFilter(filters.FilterSet):
+    organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
+    year = filters.NumberFilter(field_name="due__year", help_text="The year of the due paid.")
+    paid_from = filters.DateFilter(field_name="paid_on", lookup_expr="gte")
+    paid_to = filters.DateFilter(field_name="paid_on", lookup_expr="lte")
+
+    class Meta:
+        model = Payment
+        fields = ["due", "method", "receipt_no"]
+
+    def in_org(self, qs, name, value):
+        org = _org_from(value)
+        return (
+            qs.filter(due__membership__organization__path__startswith=org.path)
+            if org
+            else qs.none()
+        )
+
+
+class PaymentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Dues payments in the caller's scope, each with its receipt number. A payment is
+    recorded, never changed (audited); a due cannot be overpaid."""
+
+    serializer_class = PaymentSerializer
+    filterset_class = PaymentFilter
+    pagination_class = CappedCountPagination
+    ordering_fields = ["paid_on", "amount", "id"]
+    ordering = ["id"]
+
+    def get_queryset(self):
+        return selectors.payments(self.request.user).select_related("due__membership__organization")
+
+    def perform_create(self, serializer):
+        with service_errors():
+            serializer.instance = services.record_payment(
+                actor=self.request.user, **serializer.validated_data
+            )

@@ -54,3 +54,13 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("cash")
     WECHAT = "wechat", _("WeChat Pay")
     ALIPAY = "alipay", _("Alipay")
+
+
+class EnterpriseRoleKind(models.TextChoices):
+    """A person's role at an enterprise, held from one date to another."""
+
+    REPRESENTATIVE = "representative", _("representative to the chamber")
+    CONTACT = "contact", _("contact person")
+    SECRETARY = "secretary", _("secretary")
+    LEGAL = "legal", _("legal representative")
+    OTHER = "other", _("other role")

@@ -7,18 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from chamber.core import text
 from chamber.core.audit import trail_for
+from chamber.core.money import cents, from_cents, subquery_cents
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
 from .choices import Status
-from .models import Due, Enterprise, Membership, Person
+from .models import Due, DuesRate, Enterprise, EnterpriseRole, Membership, Payment, Person
 
 SORTS = {
     "name": "sort_key",
@@ -120,6 +121,7 @@ DIRECTORY_FIELDS = [
     "sort_key",
     "organization_id",
     "enterprise_id",
+    "person_id",
     "representative_id",
     "organization__name",
     "organization__name_en",
@@ -137,7 +139,8 @@ def _short_cjk(q: str) -> Q:
     character is looked up by its pinyin readings (index-served) and checked on the
     rows found."""
     if len(q) == 2 and text.has_cjk(q[0]) and text.has_cjk(q[1]):
-        return Q(search_text__contains=f" {q} ")
+        # A two-character name is the search text's first word, with no space before it.
+        return Q(search_text__contains=f" {q} ") | Q(search_text__startswith=f"{q} ")
     if text.has_cjk(q):
         readings = Q()
         for reading in text.pinyin_readings(q):
@@ -229,6 +232,150 @@ def enterprise_profile(user: Any, pk: int) -> dict[str, Any]:
 def visible_trail(user: Any, entries: QuerySet) -> QuerySet:
     """Audit entries the user may read (the one scope rule, AuditEntry.scope_condition)."""
     return entries.visible_to(user, Perm.VIEW)
+
+
+# --- People ------------------------------------------------------------------------------
+
+
+def people_list(user: Any, q: str = "", org: Organization | None = None) -> QuerySet[Person]:
+    """People as `user` may see them (with or without an enterprise), searched by name,
+    pinyin or mobile, within `org`'s subtree if given."""
+    qs = people(user).select_related("enterprise", "organization")
+    if org is not None:
+        in_org = Membership.objects.filter(organization__path__startswith=org.path)
+        qs = qs.filter(
+            Q(organization__path__startswith=org.path)
+            | Q(pk__in=in_org.filter(person__isnull=False).values("person_id"))
+            | Q(pk__in=in_org.filter(representative__isnull=False).values("representative_id"))
+            | Q(enterprise_id__in=in_org.filter(enterprise__isnull=False).values("enterprise_id"))
+        )
+    if q:
+        qs = qs.filter(record_search_condition(q))
+    return qs
+
+
+def person_roles(user: Any, person: Person) -> list[EnterpriseRole]:
+    """The person's roles at enterprises the user sees, newest first."""
+    return list(
+        EnterpriseRole.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("enterprise")
+        .order_by("-start", "-id")
+    )
+
+
+def person_profile(user: Any, pk: int) -> dict[str, Any]:
+    """Everything a person's page shows, in a fixed number of queries."""
+    person = get_object_or_404(people(user).select_related("enterprise", "organization"), pk=pk)
+    own = list(
+        memberships(user)
+        .filter(person=person)
+        .select_related("organization")
+        .prefetch_related(Prefetch("dues", queryset=Due.objects.prefetch_related("payments")))
+        .order_by("joined", "id")
+    )
+    represents = list(
+        memberships(user)
+        .filter(representative=person)
+        .select_related("organization", "enterprise")
+        .order_by("joined", "id")
+    )
+    return {
+        "person": person,
+        "roles": person_roles(user, person),
+        "memberships": own,
+        "represents": represents,
+        "trail": list(visible_trail(user, trail_for(person))[:100]),
+    }
+
+
+def enterprise_roles(user: Any, enterprise: Enterprise) -> list[EnterpriseRole]:
+    return list(
+        EnterpriseRole.objects.visible_to(user)
+        .filter(enterprise=enterprise)
+        .select_related("person")
+        .order_by("end", "role", "-start", "-id")
+    )
+
+
+# --- Dues ----------------------------------------------------------------------------------
+
+
+def dues(user: Any, perm: str = Perm.VIEW) -> QuerySet[Due]:
+    return Due.objects.visible_to(user, perm)
+
+
+def payments(user: Any, perm: str = Perm.VIEW) -> QuerySet[Payment]:
+    return Payment.objects.visible_to(user, perm)
+
+
+def dues_rates(user: Any, perm: str = Perm.VIEW) -> QuerySet[DuesRate]:
+    return DuesRate.objects.visible_to(user, perm)
+
+
+def get_due(user: Any, pk: int, perm: str = Perm.VIEW) -> Due:
+    return get_object_or_404(dues(user, perm).select_related("membership__organization"), pk=pk)
+
+
+def get_payment(user: Any, pk: int, perm: str = Perm.VIEW) -> Payment:
+    return get_object_or_404(payments(user, perm), pk=pk)
+
+
+def with_paid(qs: QuerySet[Due]) -> QuerySet[Due]:
+    """Each due with `paid_cents`, the exact sum of its payments in fen (no join fan-out)."""
+    return qs.annotate(paid_cents=subquery_cents(Payment.objects.all(), "due"))
+
+
+def dues_list(
+    user: Any,
+    *,
+    org: Organization | None = None,
+    year: int | None = None,
+    arrears: bool = False,
+    q: str = "",
+) -> QuerySet[Due]:
+    """Dues as `user` may see them, in `org`'s subtree and `year`, with what was paid; with
+    `arrears`, only those not paid in full."""
+    qs = dues(user)
+    if org is not None:
+        qs = qs.filter(membership__organization__path__startswith=org.path)
+    if year:
+        qs = qs.filter(year=year)
+    if q:
+        qs = qs.filter(membership__in=Membership.objects.filter(search_condition(q)))
+    qs = with_paid(qs).select_related("membership__organization")
+    if arrears:
+        qs = qs.annotate(due_cents=cents("amount")).filter(paid_cents__lt=F("due_cents"))
+    return qs.order_by("membership__organization__sort_order", "membership__sort_key", "id")
+
+
+def dues_summary(user: Any, *, org: Organization | None, year: int) -> list[dict[str, Any]]:
+    """The report's dues figures (members.figures) for the year, for `org` or for each
+    organisation at the top of the user's scope."""
+    import datetime
+
+    from chamber.orgs.selectors import top_organizations
+
+    from .figures import dues_figures
+
+    orgs = [org] if org is not None else top_organizations(user)
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return [{"org": o, **dues_figures(o, start, end)} for o in orgs[:5]]
+
+
+def may(user: Any, obj: Enterprise | Person, perm: str = Perm.CHANGE) -> bool:
+    """Does `user` hold `perm` over an enterprise or person (through the scope rule)?"""
+    from chamber.orgs import scope
+
+    if scope.org_ids(user, perm) is scope.ALL:
+        return True
+    return type(obj).objects.visible_to(user, perm).filter(pk=obj.pk).exists()
+
+
+def owed(due: Due) -> dict[str, Any]:
+    """A listed due's paid and outstanding amounts, exact."""
+    paid = from_cents(getattr(due, "paid_cents", 0))
+    return {"paid": paid, "outstanding": due.amount - paid}
 
 
 def uses_trigram_index() -> bool:

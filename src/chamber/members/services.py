@@ -10,10 +10,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit, text
+from chamber.core.names import user_name
+from chamber.core.text import join_list
 from chamber.core.validators import (
     check_id_number,
     check_mobile,
@@ -25,9 +28,20 @@ from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
-from .choices import MemberKind, Rank
+from . import selectors
+from .choices import EnterpriseRoleKind, MemberKind, MilestoneKind, PaymentMethod, Rank
 from .industry import SECTIONS, section_of_division
-from .models import Due, Enterprise, Membership, Payment, Person, Tag
+from .models import (
+    Due,
+    DuesRate,
+    Enterprise,
+    EnterpriseRole,
+    Membership,
+    Milestone,
+    Payment,
+    Person,
+    Tag,
+)
 from .sizing import compute_size_class
 
 ENTERPRISE_FIELDS = [
@@ -73,9 +87,9 @@ _require = scope.require  # one rule for every service (orgs.scope)
 
 def _require_on(actor: Any, perm: str, obj: Enterprise | Person) -> None:
     """`perm` over an enterprise or person: through a membership in the actor's scope."""
-    if actor is None or scope.org_ids(actor, perm) is scope.ALL:
+    if actor is None:
         return
-    if not type(obj).objects.visible_to(actor, perm).filter(pk=obj.pk).exists():
+    if not selectors.may(actor, obj, perm):
         raise PermissionDenied(_("You may not do this to %(obj)s.") % {"obj": obj})
 
 
@@ -272,6 +286,7 @@ def create_person(*, actor: Any, organization: Organization | None = None, **fie
     elif actor is not None and not scope.has_any(actor, Perm.CHANGE):
         raise PermissionDenied(_("You may not create people."))
     person = Person(**clean_person(fields))
+    person.organization = organization
     person.search_text = text.search_text(person.name, person.mobile)
     person.full_clean()
     person.save()
@@ -315,6 +330,33 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
             subject=person.enterprise or person,
             changes=changes,
         )
+    return person
+
+
+@transaction.atomic
+def link_user(*, actor: Any, person: Person, user: Any) -> Person:
+    """Record that a user account belongs to this person (a chamber's secretary who sits
+    on its council). An account without a 姓名 of its own takes the person's name, so
+    every page names it without looking the person up."""
+    _require_on(actor, Perm.MANAGE, person)
+    taken = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+    if taken is not None:
+        raise ValidationError(
+            {"user": _("This account belongs to %(name)s already.") % {"name": taken.name}}
+        )
+    previous = user_name(person.user) if person.user_id else None
+    person.user = user
+    person.save(update_fields=["user", "updated"])
+    if not (user.first_name or user.last_name):
+        user.last_name, user.first_name = person.name[:1], person.name[1:]
+        user.save(update_fields=["last_name", "first_name"])
+    audit.record(
+        actor=actor,
+        action=audit.AuditAction.UPDATE,
+        obj=person,
+        subject=person.enterprise or person,
+        changes={"user": [previous, user_name(user)]},
+    )
     return person
 
 
@@ -405,24 +447,36 @@ def admit_member(
         organization_id=organization.pk,
         changes=audit.snapshot(m, MEMBERSHIP_FIELDS),
     )
+    if enterprise is not None and representative is not None:
+        _representative_changed(actor, enterprise, None, representative, joined)
     return m
 
 
 @transaction.atomic
-def update_membership(*, actor: Any, membership: Membership, **fields: Any) -> Membership:
+def update_membership(
+    *, actor: Any, membership: Membership, on: datetime.date | None = None, **fields: Any
+) -> Membership:
+    """Change a membership's rank, joining date or representative. A new representative
+    ends the old one's role at the enterprise on `on` (today by default)."""
     _require(actor, Perm.CHANGE, membership.organization_id)
+    on = on or timezone.localdate()
     allowed = {"rank", "joined", "representative"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+            _("These fields cannot be changed here: %(f)s") % {"f": join_list(sorted(unknown))}
         )
     before = audit.snapshot(membership, MEMBERSHIP_FIELDS)
+    old_rep = membership.representative
     for key, value in fields.items():
         setattr(membership, key, value)
     membership.full_clean()
     membership.save()
     changes = audit.diff(before, audit.snapshot(membership, MEMBERSHIP_FIELDS))
+    if "representative" in changes and membership.enterprise_id:
+        _representative_changed(
+            actor, membership.enterprise, old_rep, membership.representative, on
+        )
     if changes:
         audit.record(
             actor=actor,
@@ -512,24 +566,249 @@ def transfer_membership(
 
 
 @transaction.atomic
-def replace_representative(*, actor: Any, membership: Membership, person: Person) -> Membership:
-    """A new representative for an enterprise member; the membership itself goes on."""
+def replace_representative(
+    *, actor: Any, membership: Membership, person: Person, on: datetime.date | None = None
+) -> Membership:
+    """A new representative for an enterprise member from `on`; the membership itself
+    goes on, and the old representative's role ends that day (kept as history)."""
     if membership.kind != MemberKind.ENTERPRISE:
         raise ValidationError(_("Only enterprise members have a representative."))
-    return update_membership(actor=actor, membership=membership, representative=person)
+    return update_membership(actor=actor, membership=membership, on=on, representative=person)
+
+
+def _representative_changed(
+    actor: Any,
+    enterprise: Enterprise,
+    old: Person | None,
+    new: Person | None,
+    on: datetime.date,
+) -> None:
+    """Keep the representative roles in step with the membership's representative."""
+    if old is not None and old != new:
+        for role in EnterpriseRole.objects.filter(
+            enterprise=enterprise, person=old, role=EnterpriseRoleKind.REPRESENTATIVE
+        ).current(on):
+            end_enterprise_role(actor=actor, role=role, end=on)
+    if new is not None and not (
+        EnterpriseRole.objects.filter(
+            enterprise=enterprise, person=new, role=EnterpriseRoleKind.REPRESENTATIVE
+        )
+        .current(on)
+        .exists()
+    ):
+        add_enterprise_role(
+            actor=actor,
+            enterprise=enterprise,
+            person=new,
+            role=EnterpriseRoleKind.REPRESENTATIVE,
+            start=on,
+        )
+
+
+# --- Roles at enterprises ----------------------------------------------------------------
+
+ROLE_FIELDS = ["person", "role", "start", "end", "note"]
+
+
+@transaction.atomic
+def add_enterprise_role(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    person: Person,
+    role: str,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    note: str = "",
+) -> EnterpriseRole:
+    """`person` holds `role` at `enterprise` from `start`; recorded on the enterprise's
+    trail. The same person cannot hold the same role twice at once."""
+    _require_on(actor, Perm.CHANGE, enterprise)
+    errors: dict[str, str] = {}
+    if role not in EnterpriseRoleKind.values:
+        errors["role"] = _("Unknown role %(r)s.") % {"r": role}
+    if start and end and end < start:
+        errors["end"] = _("A role cannot end before it starts.")
+    if errors:
+        raise ValidationError(errors)
+    overlapping = EnterpriseRole.objects.filter(enterprise=enterprise, person=person, role=role)
+    if end is not None:
+        overlapping = overlapping.filter(Q(start__isnull=True) | Q(start__lt=end))
+    if start is not None:
+        overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gt=start))
+    if overlapping.exists():
+        raise ValidationError(
+            {
+                "role": _("%(person)s already holds this role at %(ent)s in that time.")
+                % {"person": person.name, "ent": enterprise.name}
+            }
+        )
+    r = EnterpriseRole(
+        enterprise=enterprise, person=person, role=role, start=start, end=end, note=note.strip()
+    )
+    r.full_clean()
+    r.save()
+    audit.record(
+        actor=actor,
+        action=audit.AuditAction.CREATE,
+        obj=r,
+        subject=enterprise,
+        changes=audit.snapshot(r, ROLE_FIELDS),
+    )
+    return r
+
+
+@transaction.atomic
+def end_enterprise_role(*, actor: Any, role: EnterpriseRole, end: datetime.date) -> EnterpriseRole:
+    """The person no longer holds the role from `end`: the row stays as history."""
+    _require_on(actor, Perm.CHANGE, role.enterprise)
+    if role.end is not None:
+        raise ValidationError({"end": _("This role has ended already.")})
+    if role.start is not None and end < role.start:
+        raise ValidationError({"end": _("A role cannot end before it starts.")})
+    role.end = end
+    role.save(update_fields=["end"])
+    audit.record(
+        actor=actor,
+        action=audit.AuditAction.UPDATE,
+        obj=role,
+        subject=role.enterprise,
+        changes={"end": [None, end.isoformat()]},
+    )
+    return role
+
+
+# --- Milestones --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_milestone(
+    *, actor: Any, enterprise: Enterprise, date: datetime.date, kind: str, description: str
+) -> Milestone:
+    _require_on(actor, Perm.CHANGE, enterprise)
+    errors: dict[str, str] = {}
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = _("Say what happened.")
+    if kind not in MilestoneKind.values:
+        errors["kind"] = _("Unknown kind %(k)s.") % {"k": kind}
+    if date > timezone.localdate():
+        errors["date"] = _("A milestone cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    m = Milestone(enterprise=enterprise, date=date, kind=kind, description=description)
+    m.full_clean()
+    m.save()
+    audit.record(
+        actor=actor,
+        action=audit.AuditAction.CREATE,
+        obj=m,
+        subject=enterprise,
+        changes=audit.snapshot(m, ["date", "kind", "description"]),
+    )
+    return m
 
 
 # --- Dues --------------------------------------------------------------------------------
 
+FIRST_DUES_YEAR = 2000
+
+
+def _check_year(year: int) -> None:
+    last = timezone.localdate().year + 1
+    if not isinstance(year, int) or not FIRST_DUES_YEAR <= year <= last:
+        raise ValidationError(
+            {
+                "year": _("The year must be between %(first)s and %(last)s.")
+                % {"first": FIRST_DUES_YEAR, "last": last}
+            }
+        )
+
+
+def _check_amount(amount: Any, *, positive: bool = False) -> Decimal:
+    try:
+        value = Decimal(str(amount))
+    except (ArithmeticError, ValueError, TypeError):
+        raise ValidationError({"amount": _("Enter an amount in yuan, such as 1000.00.")}) from None
+    if not value.is_finite() or value < 0 or (positive and value == 0):
+        raise ValidationError(
+            {
+                "amount": _("A payment must be more than zero.")
+                if positive
+                else _("The amount cannot be negative.")
+            }
+        )
+    if value != value.quantize(Decimal("0.01")) or value >= Decimal(10) ** 12:
+        raise ValidationError({"amount": _("Enter yuan with at most two decimal places.")})
+    return value
+
+
+def members_owing(organization: Organization, year: int, rank: str):
+    """Memberships of `organization` itself (not its sub-groups) with `rank` that were in
+    force at some time in `year`: the members a rate applies to."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return Membership.objects.filter(organization=organization, rank=rank, joined__lte=end).filter(
+        Q(left__isnull=True) | Q(left__gt=start)
+    )
+
 
 @transaction.atomic
-def set_due(*, actor: Any, membership: Membership, year: int, amount: Decimal) -> Due:
+def set_dues_rate(
+    *, actor: Any, organization: Organization, year: int, rank: str, amount: Any
+) -> tuple[DuesRate, dict[str, int]]:
+    """Set a year's dues for one rank in one chamber. Every member of that rank in force
+    during the year gets a due of that amount; a due already set is changed only while
+    nothing has been paid against it (paid dues keep what was asked). Returns the rate
+    and how many dues were created, changed and kept."""
+    _require(actor, Perm.CHANGE, organization.pk)
+    _check_year(year)
+    if rank not in Rank.values:
+        raise ValidationError({"rank": _("Unknown rank %(r)s.") % {"r": rank}})
+    amount = _check_amount(amount)
+    rate, created = DuesRate.objects.select_for_update().get_or_create(
+        organization=organization, year=year, rank=rank, defaults={"amount": amount}
+    )
+    before = None if created else str(rate.amount)
+    if not created and rate.amount != amount:
+        rate.amount = amount
+        rate.save(update_fields=["amount", "updated"])
+    owing = members_owing(organization, year, rank)
+    existing = Due.objects.filter(membership__in=owing, year=year)
+    unpaid = existing.exclude(payments__isnull=False).exclude(amount=amount)
+    changed = unpaid.update(amount=amount)
+    kept = existing.filter(payments__isnull=False).exclude(amount=amount).distinct().count()
+    missing = owing.exclude(dues__year=year).values_list("pk", flat=True)
+    new = Due.objects.bulk_create(
+        [Due(membership_id=pk, year=year, amount=amount) for pk in missing], batch_size=2000
+    )
+    counts = {"created": len(new), "changed": changed, "kept": kept}
+    if created or before != str(amount):
+        audit.record(
+            actor=actor,
+            action=audit.AuditAction.CREATE if created else audit.AuditAction.UPDATE,
+            obj=rate,
+            organization_id=organization.pk,
+            changes={"year": year, "rank": rank, "amount": [before, str(amount)], **counts},
+        )
+    return rate, counts
+
+
+@transaction.atomic
+def set_due(*, actor: Any, membership: Membership, year: int, amount: Any) -> Due:
+    """One member's due for a year (an exception to the rate, or a member admitted late)."""
     _require(actor, Perm.CHANGE, membership.organization_id)
+    _check_year(year)
+    amount = _check_amount(amount)
     due, created = Due.objects.get_or_create(
         membership=membership, year=year, defaults={"amount": amount}
     )
     before = str(due.amount) if not created else None
     if not created and due.amount != amount:
+        paid = exact_paid(due)
+        if amount < paid:
+            raise ValidationError(
+                {"amount": _("%(paid)s has been paid against this due already.") % {"paid": paid}}
+            )
         due.amount = amount
         due.full_clean()
         due.save()
@@ -545,28 +824,54 @@ def set_due(*, actor: Any, membership: Membership, year: int, amount: Decimal) -
     return due
 
 
+def exact_paid(due: Due) -> Decimal:
+    """What has been paid against a due, summed exactly (Decimals in Python: a due has
+    a handful of payments)."""
+    return sum((p for p in due.payments.values_list("amount", flat=True)), Decimal("0.00"))
+
+
 @transaction.atomic
 def record_payment(
     *,
     actor: Any,
     due: Due,
-    amount: Decimal,
+    amount: Any,
     paid_on: datetime.date,
+    receipt_no: str,
     method: str = "transfer",
-    receipt_no: str = "",
 ) -> Payment:
+    """A payment against a due, with the number of the receipt given for it (unique in
+    the chamber). A due cannot be overpaid."""
     _require(actor, Perm.CHANGE, due.membership.organization_id)
-    due = Due.objects.select_for_update().get(pk=due.pk)
-    paid = due.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    if amount <= 0:
-        raise ValidationError({"amount": _("A payment must be more than zero.")})
-    if Decimal(str(paid)) + amount > due.amount:
+    errors: dict[str, str] = {}
+    try:
+        amount = _check_amount(amount, positive=True)
+    except ValidationError as e:
+        errors.update({k: v[0] for k, v in e.message_dict.items()})
+    receipt_no = (receipt_no or "").strip()
+    if not receipt_no:
+        errors["receipt_no"] = _("Enter the receipt number.")
+    elif Payment.objects.filter(
+        receipt_no=receipt_no, due__membership__organization_id=due.membership.organization_id
+    ).exists():
+        errors["receipt_no"] = _("Receipt %(no)s has been recorded already in this chamber.") % {
+            "no": receipt_no
+        }
+    if paid_on > timezone.localdate():
+        errors["paid_on"] = _("A payment cannot be dated in the future.")
+    if method not in PaymentMethod.values:
+        errors["method"] = _("Unknown payment method %(m)s.") % {"m": method}
+    if errors:
+        raise ValidationError(errors)
+    due = Due.objects.select_for_update().select_related("membership").get(pk=due.pk)
+    paid = exact_paid(due)
+    if paid + amount > due.amount:
         raise ValidationError(
             {
                 "amount": _(
                     "This payment would bring the total to %(total)s, more than the %(due)s due."
                 )
-                % {"total": Decimal(str(paid)) + amount, "due": due.amount}
+                % {"total": paid + amount, "due": due.amount}
             }
         )
     payment = Payment(due=due, amount=amount, paid_on=paid_on, method=method, receipt_no=receipt_no)
@@ -582,6 +887,7 @@ def record_payment(
             "year": due.year,
             "amount": str(amount),
             "paid_on": paid_on.isoformat(),
+            "method": method,
             "receipt_no": receipt_no,
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import io_views, privacy_views, views
+from . import io_views, privacy_views, register_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -17,6 +17,26 @@ urlpatterns = [
     ),
     path("people/<int:pk>/privacy/erase/", privacy_views.person_erase, name="person_erase"),
     path("privacy/retention/", privacy_views.retention, name="privacy_retention"),
+    path("people/", register_views.people, name="people"),
+    path("people/new/", register_views.person_create, name="person_create"),
+    path("people/<int:pk>/", register_views.person_detail, name="person"),
+    path("people/<int:pk>/edit/", register_views.person_edit, name="person_edit"),
+    path("people/<int:pk>/show/", register_views.person_reveal, name="person_reveal"),
+    path("people/<int:pk>/admit/", register_views.person_admit, name="person_admit"),
+    path("individuals/new/", register_views.individual_create, name="individual_create"),
+    path("groups/new/", register_views.group_create, name="group_create"),
+    path("memberships/<int:pk>/", register_views.membership_detail, name="membership"),
+    path("enterprises/<int:pk>/roles/", register_views.role_add, name="role_add"),
+    path("roles/<int:pk>/end/", register_views.role_end, name="role_end"),
+    path(
+        "memberships/<int:pk>/representative/",
+        register_views.membership_representative,
+        name="membership_representative",
+    ),
+    path("enterprises/<int:pk>/milestones/", register_views.milestone_add, name="milestone_add"),
+    path("dues/", register_views.dues, name="dues"),
+    path("dues/rates/", register_views.dues_rate, name="dues_rate"),
+    path("dues/<int:pk>/pay/", register_views.payment_create, name="payment_create"),
     path("memberships/<int:pk>/transfer/", views.membership_transfer, name="membership_transfer"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
     path("export/", io_views.export, name="export"),

@@ -17,7 +17,16 @@ from chamber.orgs.choices import Perm
 
 from . import selectors, services
 from .choices import Status
-from .forms import AdmissionForm, DirectoryForm, EnterpriseForm, LeaveForm, TransferForm
+from .forms import (
+    AdmissionForm,
+    DirectoryForm,
+    EnterpriseForm,
+    LeaveForm,
+    MilestoneForm,
+    RepresentativeForm,
+    RoleForm,
+    TransferForm,
+)
 from .selectors import DirectoryFilters
 
 PAGE_SIZE = 50
@@ -75,6 +84,10 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         transfer_form=TransferForm(user=request.user),
         leave_form=LeaveForm(),
         admission_form=AdmissionForm(user=request.user),
+        roles=selectors.enterprise_roles(request.user, ent),
+        role_form=RoleForm(enterprise=ent, prefix="role"),
+        representative_form=RepresentativeForm(enterprise=ent, prefix="rep"),
+        milestone_form=MilestoneForm(prefix="ms"),
         revealed=request.session.pop(f"revealed-{ent.pk}", None),
     )
     return render(request, "members/enterprise_detail.html", context)

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from chamber.core.audit import describe_changes
 from chamber.core.models import AuditEntry
+from chamber.core.names import user_name
 
 from . import services
 from .admin_scope import ManagedAdmin, ScopedAdmin
@@ -66,9 +69,19 @@ class RoleAssignmentAdmin(ManagedAdmin):
 class AuditEntryAdmin(ScopedAdmin):
     """The audit trail, for administrators of the organisations it concerns."""
 
-    list_display = ["at", "actor", "action", "object_repr"]
+    list_display = ["at", "actor_name", "action", "object_repr", "changes_text"]
     list_filter = ["action"]
     view_perm = "manage"
 
+    @admin.display(description=_("who"), ordering="actor__last_name")
+    def actor_name(self, entry: AuditEntry) -> str:
+        return user_name(entry.actor) or "—"
+
+    @admin.display(description=_("changes"))
+    def changes_text(self, entry: AuditEntry) -> str:
+        return describe_changes(entry)
+
     def get_queryset(self, request):
-        return AuditEntry.objects.visible_to(request.user, self.view_perm).select_related("actor")
+        return AuditEntry.objects.visible_to(request.user, self.view_perm).select_related(
+            "actor", "object_type"
+        )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrgKind, Role
@@ -64,7 +64,7 @@ class Organization(models.Model):
         _("year of the code table"), null=True, blank=True
     )
     founded = models.DateField(_("founded"), null=True, blank=True)
-    closed = models.DateField(_("closed"), null=True, blank=True)
+    closed = models.DateField(pgettext_lazy("date", "closed"), null=True, blank=True)
     successors = models.ManyToManyField(
         "self",
         verbose_name=_("successors"),

@@ -375,7 +375,9 @@ class EvaluateForm(StepForm):
         label=_("The submitter's evaluation"),
         choices=Satisfaction.choices,
     )
-    note = forms.CharField(label=_("Comment"), max_length=500, required=False)
+    note = forms.CharField(
+        label=pgettext_lazy("evaluation", "Comment"), max_length=500, required=False
+    )
 
 
 class RehandleForm(StepForm):

@@ -86,7 +86,7 @@ class PoliticalPost(models.Model):
     body = models.CharField(_("body"), max_length=8, choices=Body.choices)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     place = models.CharField(
-        _("place"),
+        pgettext_lazy("jurisdiction", "place"),
         max_length=50,
         blank=True,
         help_text=_("Where the body sits, e.g. 宝安区, 深圳市, 广东省; empty for national."),
@@ -94,7 +94,7 @@ class PoliticalPost(models.Model):
     term = models.PositiveSmallIntegerField(
         _("term"), validators=[MinValueValidator(1), MaxValueValidator(99)]
     )
-    role = models.CharField(_("role"), max_length=20, choices=PostRole.choices)
+    role = models.CharField(pgettext_lazy("post", "role"), max_length=20, choices=PostRole.choices)
     sector = models.CharField(
         _("sector group"), max_length=50, blank=True, help_text=_("e.g. 工商联界, 经济界")
     )
@@ -188,7 +188,7 @@ class Proposal(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=ProposalKind.choices)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
-    place = models.CharField(_("place"), max_length=50, blank=True)
+    place = models.CharField(pgettext_lazy("jurisdiction", "place"), max_length=50, blank=True)
     session_year = models.PositiveSmallIntegerField(
         _("session year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)]
     )
@@ -251,7 +251,7 @@ class Proposal(models.Model):
     satisfaction = models.CharField(
         _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
     )
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("proposal", "closed on"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from chamber.members.figures import dues_figures
 from chamber.orgs.models import Organization
 
 from . import sections
@@ -28,6 +29,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("events", sections.events),
     ("charity", sections.charity),
     ("honors", sections.honors),
+    ("dues", lambda org, p: dues_figures(org, p.start, p.end)),
 ]
 
 

@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Count
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from chamber.core.text import local_name
 from chamber.members.models import Membership, active_condition
 from chamber.orgs.models import Organization
 
@@ -43,7 +45,9 @@ def member_growth(org: Organization, year: int) -> dict[str, Any]:
         if child is not None:
             for i, y in enumerate(years):
                 per_child[child][i] += row[f"y{y}"]
-    series = [{"name": c.name, "data": per_child[c.pk]} for c in children if any(per_child[c.pk])]
+    series = [
+        {"name": c.display_name, "data": per_child[c.pk]} for c in children if any(per_child[c.pk])
+    ]
     return {
         "id": "member-growth",
         "title": _("Members at year end, by chamber"),
@@ -55,7 +59,7 @@ def member_growth(org: Organization, year: int) -> dict[str, Any]:
 
 
 def children_comparison(report: dict) -> dict[str, Any]:
-    names = [c["org"]["name"] for c in report["children"]]
+    names = [local_name(c["org"]) for c in report["children"]]
     return {
         "id": "children-growth",
         "title": _("Member growth rate in the year, by chamber (%)"),
@@ -141,7 +145,10 @@ def attendance_by_kind(report: dict) -> dict[str, Any]:
         "type": "bar",
         "categories": [str(labels.get(k, k)) for k in kinds],
         "series": [
-            {"name": _("events"), "data": [report["events"]["by_kind"][k]["count"] for k in kinds]},
+            {
+                "name": pgettext("count", "events"),
+                "data": [report["events"]["by_kind"][k]["count"] for k in kinds],
+            },
             {
                 "name": _("attendance (person-times)"),
                 "data": [report["events"]["by_kind"][k]["attendance"] for k in kinds],
@@ -155,7 +162,7 @@ def donations_by_child(report: dict) -> dict[str, Any]:
         "id": "donations-child",
         "title": _("Donations in the year by chamber (10k CNY)"),
         "type": "bar",
-        "categories": [c["org"]["name"] for c in report["children"]],
+        "categories": [local_name(c["org"]) for c in report["children"]],
         "series": [
             {
                 "name": _("donations"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .period import Period
 
@@ -30,8 +31,8 @@ class PeriodForm(forms.Form):
         empty_value=None,
         required=False,
     )
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    start = forms.DateField(label=pgettext_lazy("period", "From"), required=False)
+    end = forms.DateField(label=pgettext_lazy("period", "To"), required=False)
 
     def __init__(self, data=None, *, year_required: bool = False, **kwargs):
         super().__init__(data, **kwargs)

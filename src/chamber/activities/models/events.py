@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from chamber.core.text import paren
 from chamber.members.models import Enterprise, Person
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
@@ -119,7 +120,7 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({timezone.localtime(self.starts_at):%Y-%m-%d})"
+        return f"{self.title}{paren(f'{timezone.localtime(self.starts_at):%Y-%m-%d}')}"
 
     @staticmethod
     def scope_condition(org_ids: frozenset[int]) -> Q:
@@ -297,7 +298,7 @@ class Registration(models.Model):
     @property
     def registrant_name(self) -> str:
         if self.person_id and self.enterprise_id:
-            return f"{self.person.name}({self.enterprise.name})"
+            return f"{self.person.name}{paren(self.enterprise.name)}"
         return (self.person or self.enterprise).name
 
     @property

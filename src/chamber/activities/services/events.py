@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.text import join_list
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
@@ -131,7 +132,7 @@ def create_event(
     require(actor, Perm.CHANGE, organization.pk)
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": join_list(sorted(unknown))})
     data = clean_event(fields)
     event = Event(organization=organization, created_by=_user(actor), **data)
     event.full_clean()
@@ -169,7 +170,7 @@ def update_event(
         raise ValidationError(_("A cancelled event cannot be changed."))
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": join_list(sorted(unknown))})
     data = clean_event(fields, instance=event)
     if "capacity" in data and data["capacity"] is not None:
         taken = seats_taken(event)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from chamber.orgs import scope
@@ -196,7 +197,7 @@ def fund_spend(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.record_spending(actor=request.user, fund=fund, **form.cleaned_data)
-            messages.success(request, _("The payment was recorded."))
+            messages.success(request, pgettext("fund", "The payment was recorded."))
         except ValidationError as e:
             messages.error(request, error_text(e))
     else:

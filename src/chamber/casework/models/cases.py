@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.members.models import Enterprise
 from chamber.orgs.models import Organization
@@ -61,7 +62,7 @@ class Case(models.Model):
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("case", "description"), blank=True)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from chamber.core.text import paren
 from chamber.core.validators import mask
 from chamber.members.choices import Rank
 from chamber.orgs.models import Organization
@@ -104,7 +105,7 @@ class Expert(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.fields})" if self.fields else self.name
+        return f"{self.name}{paren(self.fields)}" if self.fields else self.name
 
     @property
     def field_list(self) -> list[str]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.members.models import Enterprise, Person
 from chamber.orgs.models import Organization
@@ -61,7 +62,7 @@ class Visit(models.Model):
         blank=True,
         help_text=_("E.g. district leaders or department officials."),
     )
-    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    purpose = models.CharField(pgettext_lazy("visit", "purpose"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chamber.core import audit
+from chamber.core.names import user_name
+from chamber.core.text import join_list
 from chamber.members.models import Enterprise
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -118,7 +120,7 @@ def next_steps(case: Case, user: Any) -> list[str]:
 
 def _check(case: Case, step: str) -> None:
     if case.status not in ALLOWED_FROM[step]:
-        possible = ", ".join(str(STEP_ACTIONS[s]) for s in legal_steps(case)) or _("none")
+        possible = join_list(str(STEP_ACTIONS[s]) for s in legal_steps(case)) or _("none")
         raise ValidationError(
             {
                 "status": _(
@@ -204,7 +206,7 @@ def _check_assignee(case: Case, assignee: Any) -> None:
         raise ValidationError(
             {
                 "assignee": _("%(user)s may not work on cases of %(org)s.")
-                % {"user": assignee.get_username(), "org": case.organization}
+                % {"user": user_name(assignee), "org": case.organization}
             }
         )
 
@@ -315,7 +317,7 @@ def assign_case(*, actor: Any, case: Case, assignee: Any, comment: str = "") -> 
     _check_assignee(locked, assignee)
     if locked.assignee_id == assignee.pk:
         raise ValidationError({"assignee": _("The case is assigned to this person already.")})
-    previous = locked.assignee.get_username() if locked.assignee_id else None
+    previous = locked.assignee if locked.assignee_id else None
     locked.assignee = assignee
     if before != S.IN_PROGRESS:
         locked.status = S.ASSIGNED
@@ -326,8 +328,12 @@ def assign_case(*, actor: Any, case: Case, assignee: Any, comment: str = "") -> 
         step=Step.ASSIGN,
         before=before,
         comment=comment,
-        data={"assignee": assignee.get_username(), "previous": previous},
-        changes={"assignee": [previous, assignee.get_username()]},
+        # the data names accounts (pages show their 姓名); the trail shows names
+        data={
+            "assignee": assignee.get_username(),
+            "previous": previous.get_username() if previous else None,
+        },
+        changes={"assignee": [user_name(previous) or None, user_name(assignee)]},
         fields=["assignee", "status"],
     )
     return case

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.names import user_name
+from chamber.core.text import join_list
 from chamber.members.models import Enterprise, Person
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -88,12 +90,12 @@ def _clean_visit(
         if missing:
             errors["enterprises"] = _(
                 "These enterprises are not members in your organisations: %(ids)s"
-            ) % {"ids": ", ".join(str(i) for i in sorted(missing))}
+            ) % {"ids": join_list(str(i) for i in sorted(missing))}
     if leaders:
         missing = set(leaders) - visible(actor, Person, leaders, Perm.VIEW)
         if missing:
             errors["leaders"] = _("Unknown leaders: %(ids)s") % {
-                "ids": ", ".join(str(i) for i in sorted(missing))
+                "ids": join_list(str(i) for i in sorted(missing))
             }
     if experts:
         known = set(Expert.objects.filter(pk__in=experts, active=True).values_list("pk", flat=True))
@@ -104,7 +106,7 @@ def _clean_visit(
         for user in users:
             if not scope.has_perm(user, Perm.VIEW, organization.pk):
                 errors["staff"] = _("%(u)s is not staff of %(org)s.") % {
-                    "u": user.get_username(),
+                    "u": user_name(user),
                     "org": organization,
                 }
         if users.count() != len(set(staff)):
@@ -230,7 +232,7 @@ def update_visit(
     unknown = set(fields) - {"date", "kind", "purpose", "notes", "others"}
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+            _("These fields cannot be changed here: %(f)s") % {"f": join_list(sorted(unknown))}
         )
     before = audit.snapshot(visit, VISIT_FIELDS)
     ent_ids = _ids(enterprises) if enterprises is not None else _ids(visit.enterprises.all())

@@ -1,25 +1,23 @@
 from django import template
 
+from chamber.core.names import user_name as _user_name
+
 register = template.Library()
 
 
 @register.filter
-def change_text(value) -> str:
-    """An audit change: [before, after] as "before → after", anything else as itself."""
-    if isinstance(value, list) and len(value) == 2:
-        before, after = ("—" if v in (None, "") else v for v in value)
-        return f"{before} → {after}"
-    return "—" if value in (None, "") else str(value)
+def user_name(user) -> str:
+    """A user by their 姓名 (chamber.core.names.user_name)."""
+    return _user_name(user)
 
 
 @register.filter
-def field_label(entry, key: str) -> str:
-    """The verbose name of field `key` on the audit entry's model, else the key."""
-    model = entry.object_type.model_class() if entry.object_type_id else None
-    try:
-        return str(model._meta.get_field(key).verbose_name) if model else key
-    except Exception:  # noqa: BLE001 - a field renamed since the entry was written
-        return key
+def audit_changes(entry, viewer=None) -> str:
+    """An audit entry's changes as `viewer` may read them ({{ e|audit_changes:request.user }};
+    chamber.core.audit.describe_changes)."""
+    from chamber.core.audit import describe_changes
+
+    return describe_changes(entry, viewer)
 
 
 @register.filter
@@ -39,3 +37,27 @@ def money(value) -> str:
         return f"{Decimal(str(value)):,.2f}"
     except (InvalidOperation, ValueError):
         return "—"
+
+
+@register.filter
+def local_name(thing) -> str:
+    """`name_en` in the English UI where there is one, else `name` (core.text.local_name)."""
+    from chamber.core.text import local_name as _local_name
+
+    return _local_name(thing)
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """{% punct ":" %}: the mark as the current language writes it (core.text.punct)."""
+    from chamber.core.text import punct as _punct
+
+    return _punct(mark)
+
+
+@register.filter
+def paren(value) -> str:
+    """{{ x|paren }}: "（x）" in Chinese, " (x)" in English."""
+    from chamber.core.text import paren as _paren
+
+    return _paren(value)

@@ -156,7 +156,7 @@ COLUMNS: list[Column] = [
     ),
     Column(
         "registered_capital",
-        "注册资本(万元)",
+        "注册资本（万元）",
         _("In 10,000 yuan, a number."),
         "500",
         ("注册资本", "注册资金", "注册资本万元", "注册资金(万元)"),
@@ -171,7 +171,7 @@ COLUMNS: list[Column] = [
     ),
     Column(
         "revenue",
-        "营业收入(万元)",
+        "营业收入（万元）",
         _("Last year's operating revenue in 10,000 yuan."),
         "3200",
         ("营业收入", "营收", "年营业收入", "主营业务收入", "营业收入万元"),

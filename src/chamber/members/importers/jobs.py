@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import connection, connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
@@ -51,7 +52,7 @@ class ImportJob(models.Model):
         CHECKED = "checked", _("checked")
         INVALID = "invalid", _("has errors")
         WRITING = "writing", _("importing")
-        DONE = "done", _("imported")
+        DONE = "done", pgettext_lazy("job status", "imported")
         FAILED = "failed", _("failed")
 
     RUNNING = (Status.QUEUED, Status.CHECKING, Status.WRITING)

@@ -23,7 +23,7 @@ from chamber.core.validators import (
     normalize_mobile,
 )
 
-from ..industry import SECTIONS, parse_industry
+from ..industry import DIVISIONS, SECTIONS, parse_industry
 from .columns import BY_KEY, KIND_ALIASES, RANK_ALIASES, SIZE_ALIASES
 
 MAX_MONEY = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
@@ -38,6 +38,7 @@ _DATE_PATTERNS = [
 ]
 _MONTH_PATTERNS = [re.compile(r"^(\d{4})[-/.](\d{1,2})$"), re.compile(r"^(\d{4})年(\d{1,2})月$")]
 _SECTION_NAMED = re.compile(r"^([A-Ta-t])\s*[-_:：.、 ]?\s*(\D+)$")
+_DIVISION_NAMED = re.compile(r"^([A-Ta-t]?)(\d{2})\s*(\D+)$")
 
 
 @dataclass(slots=True)
@@ -387,7 +388,8 @@ class RowReader:
 
 @lru_cache(maxsize=4096)
 def read_industry(value: str) -> tuple[str, str] | None:
-    """parse_industry, and also "C 制造业" (the template's drop-down) and "C39 ..."."""
+    """parse_industry, and also "C 制造业" (the template's drop-down) and "C39 计算机、通信
+    和其他电子设备制造业" (the export's code with its name)."""
     v = unicodedata.normalize("NFKC", value).strip()
     parsed = parse_industry(v)
     if parsed is not None:
@@ -398,6 +400,9 @@ def read_industry(value: str) -> tuple[str, str] | None:
         rest = m.group(2).strip()
         if rest == SECTIONS[letter][0]:
             return (letter, "")
+    m = _DIVISION_NAMED.match(v)
+    if m and DIVISIONS.get(m.group(2), ("",))[0] == m.group(3).strip():
+        return parse_industry(m.group(1) + m.group(2))
     return None
 
 

@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chamber.core.api import service_errors
+from chamber.core.api import UserNameField, service_errors
 from chamber.core.pagination import CappedCountPagination
 from chamber.members.api import OrgCodeField, ScopedPKField
 from chamber.members.models import Person
@@ -104,11 +104,22 @@ class StepSerializer(serializers.ModelSerializer):
     from_status = named_choice_field(Status, "ProposalStatusEnum", read_only=True)
     to_status = named_choice_field(Status, "ProposalStatusEnum", read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    actor_name = UserNameField(source="actor")
     unit = serializers.StringRelatedField()
 
     class Meta:
         model = ProposalStep
-        fields = ["step", "on", "from_status", "to_status", "actor", "unit", "note", "at"]
+        fields = [
+            "step",
+            "on",
+            "from_status",
+            "to_status",
+            "actor",
+            "actor_name",
+            "unit",
+            "note",
+            "at",
+        ]
 
 
 class ProposalSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.text import join_list, labelled
 from chamber.orgs.choices import Perm
 
 from .. import deadlines
@@ -71,7 +72,7 @@ def _record(
         subject=subject_of(proposal.lead),
         organization_id=proposal.organization_id,
         changes={"status": [from_status or None, proposal.status], **(changes or {})},
-        note=f"{Step(step).label}: {note}" if note else str(Step(step).label),
+        note=labelled(Step(step).label, note) if note else str(Step(step).label),
     )
     return row
 
@@ -92,7 +93,7 @@ def step_problem(proposal: Proposal, step: str, on: datetime.date | None = None)
     often record a step days after it happened."""
     status = Status(proposal.status)
     if step not in NEXT_STEPS[status]:
-        allowed = ", ".join(str(Step(s).label) for s in NEXT_STEPS[status])
+        allowed = join_list(str(Step(s).label) for s in NEXT_STEPS[status])
         return _("This proposal is “%(status)s”: it cannot %(step)s now. %(next)s") % {
             "status": status.label,
             "step": Step(step).label,

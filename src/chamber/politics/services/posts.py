@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.text import join_list
 from chamber.members.models import Person
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -58,7 +59,7 @@ def clean_post(data: dict[str, Any], *, instance: PoliticalPost | None = None) -
         errors["role"] = _("A %(body)s has no %(role)s: choose one of %(roles)s.") % {
             "body": Body(body).label,
             "role": PostRole(role).label,
-            "roles": ", ".join(str(PostRole(r).label) for r in sorted(ROLES_BY_BODY[body])),
+            "roles": join_list(str(PostRole(r).label) for r in sorted(ROLES_BY_BODY[body])),
         }
     term = get("term")
     if not isinstance(term, int) or not 1 <= term <= 99:
@@ -155,7 +156,7 @@ def update_post(*, actor: Any, post: PoliticalPost, **fields: Any) -> PoliticalP
     unknown = set(fields) - EDITABLE
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+            _("These fields cannot be changed here: %(f)s") % {"f": join_list(sorted(unknown))}
         )
     data = clean_post(fields, instance=post)
     before = audit.snapshot(post, POST_FIELDS)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.text import join_list
 from chamber.members.models import Person
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
@@ -211,7 +212,7 @@ def update_proposal(*, actor: Any, proposal: Proposal, **fields: Any) -> Proposa
     unknown = set(fields) - DRAFT_EDITABLE
     if unknown:
         raise ValidationError(
-            _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
+            _("These fields cannot be changed here: %(f)s") % {"f": join_list(sorted(unknown))}
         )
     co = list(fields.pop("co_submitters", proposal.co_submitters.all()))
     topics = fields.pop("topics", None)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from chamber.core.text import join_list, paren
 from chamber.orgs.choices import Perm
 
 from .. import deadlines
@@ -65,7 +66,7 @@ def decline_proposal(
     )
     note = reason
     if passed_on_as_opinion:
-        note = f"{reason} ({_('passed on as an opinion')})"
+        note = f"{reason}{paren(_('passed on as an opinion'))}"
     _record(actor=actor, proposal=p, step=Step.DECLINE, on=on, from_status=before, note=note)
     return proposal
 
@@ -161,7 +162,7 @@ def assign_proposal(
         ]
     )
     p.co_handlers.set(co)
-    names = ", ".join(str(u) for u in co)
+    names = join_list(str(u) for u in co)
     _record(
         actor=actor,
         proposal=p,
