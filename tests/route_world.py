@@ -64,7 +64,8 @@ def build_chamber(org, actor, mark: str) -> None:
 
     ent = EnterpriseFactory(name=f"{org.name}{mark}电子有限公司", legal_representative="张三")
     person = PersonFactory(name=f"张三{mark}", enterprise=ent, id_number="11010519491231002X")
-    MembershipFactory(organization=org, enterprise=ent, representative=person)
+    membership = MembershipFactory(organization=org, enterprise=ent, representative=person)
+    _register(actor, ent, person, membership, mark)
     day = datetime.date(2017, 3, 1)
     visit = cw.log_visit(
         actor=actor, organization=org, date=day, enterprises=[ent], purpose=f"走访{mark}"
@@ -152,6 +153,35 @@ def build_chamber(org, actor, mark: str) -> None:
 
     ImportJob.objects.create(
         user=actor, organization=org, file="imports/none/upload.xlsx", original_name=f"{mark}.xlsx"
+    )
+
+
+def _register(actor, ent, person, membership, mark: str) -> None:
+    """The register's own records: an enterprise role, a milestone, a due and its payment."""
+    from chamber.members import services as mem
+    from chamber.members.choices import EnterpriseRoleKind, MilestoneKind
+
+    mem.add_enterprise_role(
+        actor=actor,
+        enterprise=ent,
+        person=person,
+        role=EnterpriseRoleKind.values[-1],
+        start=datetime.date(2016, 1, 1),
+    )
+    mem.add_milestone(
+        actor=actor,
+        enterprise=ent,
+        date=datetime.date(2016, 5, 1),
+        kind=MilestoneKind.values[0],
+        description=f"里程碑{mark}",
+    )
+    due = mem.set_due(actor=actor, membership=membership, year=2017, amount="1000")
+    mem.record_payment(
+        actor=actor,
+        due=due,
+        amount="500",
+        paid_on=datetime.date(2017, 3, 1),
+        receipt_no=f"R{mark}",
     )
 
 

@@ -84,6 +84,7 @@ def fill(pattern: str, name: str, other: str) -> str:
         "pk": record,
         "object_id": record,
         "id": record,
+        "role_id": record,
         "round_no": 1,
         "code": org_code,
         "section": "members",
