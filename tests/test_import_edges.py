@@ -259,6 +259,6 @@ def test_waiting_files_are_purged_after_the_retention(world, tmp_path, settings)
     r = client.post(f"/members/import/{waiting.pk}/confirm/", follow=True)
     assert r.status_code == 200
     text = r.content.decode()
-    assert "deleted after 3 days" in text or "已在 3 天后删除" in text
+    assert "deleted after 3 days" in text or "已在3天后删除" in text
     waiting.refresh_from_db()
     assert waiting.status == jobs.ImportJob.Status.CHECKED
