@@ -16,6 +16,7 @@ BENCHES = {
     "import": "bench.import_bench",
     "report": "bench.report",
     "load": "bench.load_users",
+    "notify": "bench.notify",
 }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("chamber.reports.urls")),
     path("politics/", include("chamber.politics.urls")),
     path("activities/", include("chamber.activities.urls")),
+    path("notifications/", include("chamber.notify.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from .activities import build_activities
 from .casework import build_casework
 from .members import build_members
+from .notices import build_notices
 from .orgs import build_tree
 from .politics import build_politics
 from .users import build_users, name_users
@@ -24,5 +25,6 @@ def build_all(
     build_users()
     counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))
     name_users()
+    counts.update(build_notices())
     counts["organizations"] = 1 + len(streets)
     return counts
