@@ -13,7 +13,7 @@
     tooltip: { trigger: "axis" },
     legend: { top: 0, data: labels },
     grid: { left: 40, right: 10, top: 36, bottom: 70 },
-    xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { rotate: 30 } },
+    xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: window.Chamber && Chamber.axisLabel ? Chamber.axisLabel(el, rows) : { rotate: 30 } },
     yAxis: { type: "value" },
     series: [
       { name: labels[0], type: "bar", data: rows.map(function (r) { return r.visits; }) },
