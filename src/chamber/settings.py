@@ -7,6 +7,8 @@ CHAMBER_DEBUG      "1"/"true" for development
 CHAMBER_ALLOWED_HOSTS comma-separated host names
 CHAMBER_FIELD_KEYS comma-separated Fernet keys for personal data at rest, newest first
                    (else the file var/field-keys; a development key only with CHAMBER_DEBUG)
+CHAMBER_HTTPS      "1" in production behind TLS: secure cookies, SSL redirect, HSTS
+CHAMBER_PROXY_COUNT number of reverse proxies in front of the app (client address)
 """
 
 import os
@@ -14,6 +16,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("CHAMBER_HOME", BASE_DIR.parent.parent))
@@ -88,6 +91,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "chamber.core",
     "chamber.orgs",
     "chamber.members",
@@ -103,6 +107,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "chamber.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "chamber.core.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,12 +179,72 @@ SESSION_COOKIE_AGE = int(os.environ.get("CHAMBER_SESSION_SECONDS", 8 * 3600))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = _flag("CHAMBER_SECURE_COOKIES")
 
-# Throttled sign-in: 5 failures per user name and address lock for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("CHAMBER_AXES_LIMIT", "5"))
+# One production switch: served over HTTPS (behind TLS), cookies are Secure, plain HTTP
+# is redirected and browsers are told to keep to HTTPS (HSTS). `chamber check --deploy`
+# is clean with it (tests/test_hardening.py). CHAMBER_SECURE_COOKIES is the older name.
+HTTPS = _flag("CHAMBER_HTTPS") or _flag("CHAMBER_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("CHAMBER_HSTS_SECONDS", 31536000)) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# The preload flag only allows the domain's owner to submit it to browsers' list.
+SECURE_HSTS_PRELOAD = HTTPS and _flag("CHAMBER_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Reverse proxies in front of the app (docs/deploy.md §5). With N proxies the client's
+# address is the N-th from the right of X-Forwarded-For (each proxy appends the address it
+# saw); 0 means REMOTE_ADDR. Used by the sign-in lockout and the logs (core.security).
+PROXY_COUNT = int(os.environ.get("CHAMBER_PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    # The proxy says whether the browser used HTTPS (nginx: X-Forwarded-Proto $scheme).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): every asset is served by Chamber itself, so
+# 'self' only. Exceptions: style attributes (progress-bar widths in templates, ECharts'
+# tooltips), images from data: URLs (Bootstrap's icons, ECharts' exports) and blob:
+# (the check-in camera). No inline script: behaviour lives in static files
+# (chamber/chamber.js reads data-* attributes); a page that needs one uses the nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features a page may use: the camera for check-in by QR code, nothing else.
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+    "interest-cohort=()"
+)
+
+# Throttled sign-in (django-axes, counted in the database so every process sees it),
+# 15 minutes: 5 failures per (user name, address); 10 per user name from any addresses
+# (one name sprayed from many); 20 per address over any names (many names from one).
+# orgs.lockout.LockoutHandler gives each its own limit, in the order of the parameters.
+AXES_HANDLER = "chamber.orgs.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+CHAMBER_LOCKOUT_LIMITS = [
+    int(os.environ.get("CHAMBER_AXES_LIMIT", "5")),
+    int(os.environ.get("CHAMBER_AXES_NAME_LIMIT", "10")),
+    int(os.environ.get("CHAMBER_AXES_ADDRESS_LIMIT", "20")),
+]
+AXES_FAILURE_LIMIT = CHAMBER_LOCKOUT_LIMITS[0]
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "chamber.core.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
@@ -307,17 +373,21 @@ SERVER_EMAIL = os.environ.get("CHAMBER_SERVER_EMAIL", "chamber@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "chamber.core.requestlog.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "chamber.core.requestlog.RequestIdFilter"},
+        "client_ip": {"()": "chamber.core.security.ClientIPFilter"},
+    },
     "formatters": {
         "plain": {
             "()": "chamber.core.masking.MaskingFormatter",
-            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s [%(client_ip)s] "
+            "%(message)s",
         }
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["request_id"],
+            "filters": ["request_id", "client_ip"],
             "formatter": "plain",
         },
         "mail_admins": {

@@ -88,6 +88,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         may_change=Perm.CHANGE in perms,
         may_view_personal=scope.has_any(request.user, Perm.VIEW_PERSONAL),
+        may_manage_personal=scope.has_any(request.user, Perm.MANAGE),
         transfer_form=TransferForm(user=request.user),
         leave_form=LeaveForm(),
         admission_form=AdmissionForm(user=request.user),
