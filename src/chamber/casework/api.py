@@ -12,11 +12,19 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chamber.core.api import UserNameField, service_errors
+from chamber.core import api_fields
+from chamber.core.api import (
+    OccurredAtField,
+    StepBody,
+    UserNameField,
+    service_errors,
+    step_schema,
+)
+from chamber.core.filters import IdFilter
+from chamber.core.inputs import FormParser, JSONParser, MultiPartParser
 from chamber.core.pagination import CappedCountPagination
 from chamber.members import selectors as member_selectors
 from chamber.members.api import OrgCodeField, ScopedPKField
@@ -151,8 +159,8 @@ class VisitFilter(filters.FilterSet):
     organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
     date = filters.DateFromToRangeFilter()
     kind = filters.ChoiceFilter(choices=VisitKind.choices)
-    enterprise = filters.NumberFilter(field_name="enterprises")
-    expert = filters.NumberFilter(field_name="experts")
+    enterprise = IdFilter(field_name="enterprises")
+    expert = IdFilter(field_name="experts")
 
     class Meta:
         model = Visit
@@ -252,6 +260,8 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "actor",
             "actor_name",
             "at",
+            "entered_at",
+            "entered_late",
             "comment",
             "data",
         ]
@@ -271,7 +281,14 @@ class CaseSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     overdue = serializers.SerializerMethodField()
     next_steps = serializers.SerializerMethodField()
-    received_on = serializers.DateField(required=False)
+    received_on = api_fields.DateField(required=False)
+    occurred_at = OccurredAtField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="When it was received: ISO date or datetime (Asia/Shanghai when naive); "
+        "default now (or received_on).",
+    )
 
     class Meta:
         model = Case
@@ -310,6 +327,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "merged_into",
             "next_steps",
             "created",
+            "occurred_at",
         ]
         read_only_fields = [
             f
@@ -325,6 +343,7 @@ class CaseSerializer(serializers.ModelSerializer):
                 "description",
                 "priority",
                 "received_on",
+                "occurred_at",
             )
         ]
 
@@ -376,7 +395,7 @@ class CaseFilter(filters.FilterSet):
 
 
 # Bodies of the step actions.
-class CommentBody(serializers.Serializer):
+class CommentBody(StepBody):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -390,11 +409,11 @@ class HandOverBody(CommentBody):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
 
 
-class ReasonBody(serializers.Serializer):
+class ReasonBody(StepBody):
     reason = serializers.CharField()
 
 
-class ResolveBody(serializers.Serializer):
+class ResolveBody(StepBody):
     resolution = serializers.CharField()
 
 
@@ -450,21 +469,23 @@ class CaseViewSet(
                 source=d.get("source", CaseSource.OTHER),
                 visit=d.get("visit"),
                 received_on=d.get("received_on"),
+                occurred_at=d.get("occurred_at"),
             )
 
     def _step(self, request: Request, body_class, run) -> Response:
         case = self.get_object()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
+        self._occurred_at = body.validated_data.get("occurred_at")
         with service_errors():
             run(case, body.validated_data)
         fresh = self.get_queryset().get(pk=case.pk)
         return Response(CaseDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
     def _common(self, request: Request, case: Case) -> dict[str, Any]:
-        return {"actor": request.user, "case": case}
+        return {"actor": request.user, "case": case, "occurred_at": self._occurred_at}
 
-    @extend_schema(request=AssignBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=AssignBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -475,7 +496,7 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=CommentBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=CommentBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -484,7 +505,7 @@ class CaseViewSet(
             lambda c, d: services.start_case(**self._common(request, c), comment=d["comment"]),
         )
 
-    @extend_schema(request=HandOverBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=HandOverBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -495,7 +516,7 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=ReasonBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=ReasonBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -504,7 +525,7 @@ class CaseViewSet(
             lambda c, d: services.return_case(**self._common(request, c), reason=d["reason"]),
         )
 
-    @extend_schema(request=ResolveBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=ResolveBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -515,7 +536,7 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=FollowUpBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=FollowUpBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -529,7 +550,7 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=ReasonBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=ReasonBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -538,7 +559,7 @@ class CaseViewSet(
             lambda c, d: services.reopen_case(**self._common(request, c), reason=d["reason"]),
         )
 
-    @extend_schema(request=CommentBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=CommentBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -547,7 +568,7 @@ class CaseViewSet(
             lambda c, d: services.close_case(**self._common(request, c), comment=d["comment"]),
         )
 
-    @extend_schema(request=ReasonBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=ReasonBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -556,7 +577,7 @@ class CaseViewSet(
             lambda c, d: services.reject_case(**self._common(request, c), reason=d["reason"]),
         )
 
-    @extend_schema(request=MergeBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=MergeBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk=None) -> Response:
         def run(case: Case, d: dict[str, Any]) -> None:
@@ -569,7 +590,7 @@ class CaseViewSet(
 
         return self._step(request, MergeBody, run)
 
-    @extend_schema(request=CommentBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=CommentBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def urge(self, request: Request, pk=None) -> Response:
         return self._step(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import os
 import re
@@ -22,7 +23,34 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .columns import COLUMNS, REQUIRED, match_header
+from .columns import COLUMNS, Column, header_key, match_header
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns a kind of sheet has: the member sheet by default; other imports (a
+    visit sheet, a sign-in sheet) pass their own and reuse the rest of this reader."""
+
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+    def match(self, raw: object) -> str | None:
+        key = header_key(raw)
+        for c in self.columns:
+            if key in {header_key(h) for h in (c.header, *c.aliases)}:
+                return c.key
+        return None
+
+
+class _MemberLayout(Layout):
+    def match(self, raw: object) -> str | None:  # the members' precomputed lookup
+        return match_header(raw)
+
+
+MEMBERS = _MemberLayout(tuple(COLUMNS))
 
 MB = 1024 * 1024
 HEADER_SEARCH_ROWS = 10
@@ -111,7 +139,7 @@ def sniff(path: Path) -> str:
     return "text"
 
 
-def open_table(path: str | Path, *, original_name: str = "") -> Table:
+def open_table(path: str | Path, *, original_name: str = "", layout: Layout = MEMBERS) -> Table:
     path = Path(path)
     size = path.stat().st_size
     limit = max_upload_bytes()
@@ -122,10 +150,25 @@ def open_table(path: str | Path, *, original_name: str = "") -> Table:
         )
     kind = sniff(path)
     if kind == "zip":
-        return _open_xlsx(path)
+        return _open_xlsx(path, layout)
     if kind == "ole2":
-        return _open_ole2(path)
-    return _open_csv(path)
+        return _open_ole2(path, layout)
+    suffix = Path(original_name or path.name).suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        # Named a workbook but not a zip or OLE2 container: a damaged or truncated
+        # download, not a text file in some encoding.
+        raise FileProblem(
+            _(
+                "The file is named %(suffix)s but is not a readable workbook: it is damaged "
+                "(its first bytes are not those of an Excel file). Open it in Excel or WPS "
+                "and save it again, or export a new copy."
+            )
+            % {"suffix": suffix}
+        )
+    return _open_csv(path, layout)
+
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".et"}
 
 
 # --- xlsx ---------------------------------------------------------------------------------
@@ -167,7 +210,7 @@ def _check_zip(path: Path) -> zipfile.ZipFile:
     return zf
 
 
-def _open_xlsx(path: Path) -> Table:
+def _open_xlsx(path: Path, layout: Layout = MEMBERS) -> Table:
     import python_calamine as pc
 
     zf = _check_zip(path)
@@ -196,7 +239,7 @@ def _open_xlsx(path: Path) -> Table:
                 head.append(next(rows))
             except StopIteration:
                 break
-        found = _find_header(head)
+        found = _find_header(head, layout)
         if found is None:
             continue
         offset, columns, ignored = found
@@ -229,7 +272,7 @@ def _open_xlsx(path: Path) -> Table:
         return table
     if not tried or all(_sheet_is_empty(wb, i) for i in range(len(tried))):
         raise FileProblem(_("The workbook has no data: its sheets are empty."))
-    raise FileProblem(_missing_header_message(tried))
+    raise FileProblem(_missing_header_message(tried, layout))
 
 
 def _sheet_is_empty(wb, index: int) -> bool:
@@ -290,13 +333,9 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _xml_unescape(s: str) -> str:
-    return (
-        s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
+    """XML text as written: the five entities and numeric character references
+    (openpyxl and others write `&#28857;` for 点 in a formula)."""
+    return html.unescape(s)
 
 
 _FORMULA = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)")
@@ -359,7 +398,7 @@ def _formulas(
     return out
 
 
-def _open_ole2(path: Path) -> Table:
+def _open_ole2(path: Path, layout: Layout = MEMBERS) -> Table:
     with open(path, "rb") as f:
         data = f.read(2 * MB)
     if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data.replace(
@@ -388,7 +427,7 @@ def _open_ole2(path: Path) -> Table:
             continue
         rows = sheet.iter_rows()
         head = [r for _i, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
-        found = _find_header(head)
+        found = _find_header(head, layout)
         if found is None:
             continue
         offset, columns, ignored = found
@@ -403,44 +442,58 @@ def _open_ole2(path: Path) -> Table:
             _rows=_chain_rows(head[offset + 1 :], rows),
             _first_data_row=header_row + 1,
         )
-    raise FileProblem(_missing_header_message([m.name for m in wb.sheets_metadata]))
+    raise FileProblem(_missing_header_message([m.name for m in wb.sheets_metadata], layout))
 
 
 # --- csv ----------------------------------------------------------------------------------
 
 
 def detect_encoding(data: bytes) -> str:
-    """BOM first; else UTF-8 if the bytes are valid UTF-8; else GB18030 (a superset of
-    GBK and GB2312, what Excel on a Chinese Windows writes as "CSV")."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+    """The encoding `decode_text` reads `data` with."""
+    return decode_text(data)[1]
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding). BOM first; else UTF-8 if the bytes are valid UTF-8; else
+    GB18030 (a superset of GBK and GB2312, what Excel on a Chinese Windows writes as
+    "CSV"). A UTF-8 byte-order mark in front of GBK text (some editors add one when
+    they re-save) is taken off and the rest read as GBK: the mark does not make the
+    text UTF-8."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise FileProblem(
+                _(
+                    "The text file says it is UTF-16 but has unreadable bytes at position "
+                    "%(pos)d. Save it as CSV UTF-8 or as .xlsx."
+                )
+                % {"pos": e.start}
+            ) from e
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if bom else data
     try:
-        data.decode("utf-8")
-        return "utf-8"
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("gb18030")
-        return "gb18030"
+        return body.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as e:
         raise FileProblem(
             _(
-                "The text file is neither UTF-8 nor GBK/GB18030 (unreadable bytes at "
-                "position %(pos)d). Save it as CSV UTF-8 or as .xlsx."
+                "The text file is neither UTF-8 nor GBK/GB18030 (unreadable bytes on line "
+                "%(line)d, at byte %(pos)d). Save it as CSV UTF-8 or as .xlsx."
             )
-            % {"pos": e.start}
+            % {"line": body[: e.start].count(b"\n") + 1, "pos": e.start + (3 if bom else 0)}
         ) from e
 
 
-def _open_csv(path: Path) -> Table:
+def _open_csv(path: Path, layout: Layout = MEMBERS) -> Table:
     data = path.read_bytes()
     sample = data[:8192]
-    encoding = detect_encoding(data)
-    if encoding != "utf-16" and b"\x00" in sample:
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in sample:
         raise FileProblem(_("This is a binary file, not a spreadsheet or CSV text."))
-    text = data.decode(encoding)
+    text, encoding = decode_text(data)
     del data
     if not text.strip():
         raise FileProblem(_("The file is empty."))
@@ -457,9 +510,9 @@ def _open_csv(path: Path) -> Table:
         pass
     except csv.Error as e:
         raise FileProblem(_("The CSV text can't be read: %(e)s") % {"e": e}) from e
-    found = _find_header(head)
+    found = _find_header(head, layout)
     if found is None:
-        raise FileProblem(_missing_header_message(["CSV"]))
+        raise FileProblem(_missing_header_message(["CSV"], layout))
     offset, columns, ignored = found
     return Table(
         kind="csv",
@@ -489,7 +542,9 @@ def _csv_rows(first: list[list], reader) -> Iterator[list]:
 # --- header -------------------------------------------------------------------------------
 
 
-def _find_header(head: list[list]) -> tuple[int, dict[str, int], list[str]] | None:
+def _find_header(
+    head: list[list], layout: Layout = MEMBERS
+) -> tuple[int, dict[str, int], list[str]] | None:
     """The first row that names every required column: (its index, key -> column
     index, headers that are not ours). Rows above it (a title) are skipped."""
     for offset, row in enumerate(head):
@@ -499,17 +554,17 @@ def _find_header(head: list[list]) -> tuple[int, dict[str, int], list[str]] | No
         for i, cell in enumerate(row):
             if not str(cell).strip():
                 continue
-            key = match_header(cell)
+            key = layout.match(cell)
             if key is None:
                 ignored.append(str(cell))
             elif key in columns:
                 duplicate = (key, columns[key], i)
             else:
                 columns[key] = i
-        if all(c.key in columns for c in REQUIRED):
+        if all(c.key in columns for c in layout.required):
             if duplicate:
                 key, a, b = duplicate
-                header = next(c.header for c in COLUMNS if c.key == key)
+                header = next(c.header for c in layout.columns if c.key == key)
                 raise FileProblem(
                     _("Two columns (%(a)s and %(b)s) are both %(header)s; keep one.")
                     % {"a": _col_letter(a), "b": _col_letter(b), "header": header}
@@ -518,12 +573,12 @@ def _find_header(head: list[list]) -> tuple[int, dict[str, int], list[str]] | No
     return None
 
 
-def _missing_header_message(sheets: list[str]) -> str:
+def _missing_header_message(sheets: list[str], layout: Layout = MEMBERS) -> str:
     return _(
         "No sheet has the columns %(required)s in its first %(n)d rows (looked at: "
         "%(sheets)s). Start from the template."
     ) % {
-        "required": ", ".join(c.header for c in REQUIRED),
+        "required": ", ".join(c.header for c in layout.required),
         "n": HEADER_SEARCH_ROWS,
         "sheets": ", ".join(sheets) or "-",
     }

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chamber.core import api_fields
 from chamber.core.api import service_errors
 from chamber.core.pagination import CappedCountPagination
 from chamber.members.api import OrgCodeField, ScopedPKField
@@ -74,7 +75,7 @@ class PostUpdateSerializer(PostSerializer):
 
 
 class EndPostSerializer(serializers.Serializer):
-    end = serializers.DateField()
+    end = api_fields.DateField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -140,6 +141,7 @@ class PostViewSet(
             serializer.instance = services.update_post(
                 actor=self.request.user, post=serializer.instance, **data
             )
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     @extend_schema(request=EndPostSerializer, responses={200: PostSerializer})
     @action(detail=True, methods=["post"])
@@ -149,4 +151,5 @@ class PostViewSet(
         body.is_valid(raise_exception=True)
         with service_errors():
             services.end_post(actor=request.user, post=post, **body.validated_data)
-        return Response(PostSerializer(post, context=self.get_serializer_context()).data)
+        fresh = self.get_queryset().get(pk=post.pk)  # in force is computed by the query
+        return Response(PostSerializer(fresh, context=self.get_serializer_context()).data)
