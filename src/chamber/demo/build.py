@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from chamber.core.changes import written_in_bulk
+
 from .activities import build_activities
 from .casework import build_casework
 from .members import build_members
@@ -25,4 +27,5 @@ def build_all(
     counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))
     name_users()
     counts["organizations"] = 1 + len(streets)
+    written_in_bulk("members")  # the demo writes in bulk: stored figures are stale
     return counts

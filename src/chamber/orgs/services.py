@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.changes import written_in_bulk
 
 from . import scope
 from .choices import Perm
@@ -80,6 +81,7 @@ def move_organization(*, actor: Any, org: Organization, new_parent: Organization
         node.path = new + node.path[len(old) :]
         node.save(update_fields=["path"])
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    written_in_bulk("orgs")
     audit.record(
         actor=actor,
         action=audit.AuditAction.UPDATE,

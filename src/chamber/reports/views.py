@@ -15,11 +15,11 @@ from django.utils.text import slugify
 
 from chamber.orgs.selectors import top_organizations
 
-from . import charts, drilldown, exporters
-from .annual import annual_report
+from . import drilldown, exporters
 from .forms import period_from
 from .period import Period
 from .selectors import report_org
+from .store import stored_charts, stored_report
 
 FIRST_YEAR = 2013
 
@@ -55,9 +55,9 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
     }
     if part in ("body", "inline"):
-        report = annual_report(org, period)
+        report = stored_report(org, period)
         context["report"] = report
-        context["charts"] = charts.dashboard_charts(org, period.end.year, report)
+        context["charts"] = stored_charts(org, period, report)
     if part == "body":
         return render(request, "reports/_dashboard_body.html", context)
     return render(request, "reports/dashboard.html", context)
@@ -89,7 +89,7 @@ def records(request: HttpRequest, code: str, section: str, figure: str) -> HttpR
 def download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     org = report_org(request.user, code)
     period, _form = period_from(request.GET)
-    report = annual_report(org, period)
+    report = stored_report(org, period)
     label = period.label().replace(" ", "-")
     name = f"{slugify(org.code)}-{slugify(label)}-{'annual' if period.kind == 'year' else 'period'}-report"
     if fmt == "json":

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.changes import written_in_bulk
 from chamber.core.text import join_list
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
@@ -108,6 +109,7 @@ def _set_speakers(event: Event, speakers: Iterable[dict[str, Any]] | None) -> No
         )
     event.speakers.all().delete()
     EventSpeaker.objects.bulk_create(rows)
+    written_in_bulk("activities")
 
 
 def _event_snapshot(event: Event) -> dict[str, Any]:
@@ -275,6 +277,7 @@ def cancel_event(*, actor: Any, event: Event, reason: str) -> Event:
     event.registrations.filter(status__in=ACTIVE_REGISTRATION).update(
         status=RegistrationStatus.CANCELLED, status_changed_at=now
     )
+    written_in_bulk("activities")
     return event
 
 
