@@ -16,6 +16,9 @@ class FiguresVersion(models.Model):
     class Meta:
         verbose_name = _("figures version")
 
+    def __str__(self) -> str:
+        return str(self.version)
+
 
 class StoredFigures(models.Model):
     """A document of figures (the annual report, or the dashboard's charts in one
@@ -42,3 +45,6 @@ class StoredFigures(models.Model):
                 name="stored_figures_one_per_period",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.start}–{self.end} {self.document}"
