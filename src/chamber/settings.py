@@ -4,6 +4,8 @@ DATABASE_URL       default: SQLite file under var/; postgres://... for PostgreSQ
 CHAMBER_SECRET_KEY required unless CHAMBER_DEBUG is on (a throwaway key is made for dev)
 CHAMBER_DEBUG      "1"/"true" for development
 CHAMBER_ALLOWED_HOSTS comma-separated host names
+CHAMBER_RETURN_SIGNING_KEY  Ed25519 private key (PEM file) that signs exported returns
+CHAMBER_RETURN_TRUSTED_KEYS folder of children's public keys, <org code>.pem, for imports
 """
 
 import os
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "chamber.activities",
     "chamber.politics",
     "chamber.reports",
+    "chamber.returns",
     "chamber.workbench",
     "chamber.demo",
 ]
@@ -214,6 +217,10 @@ SPECTACULAR_SETTINGS = {
 
 # The demo accounts (password "chamber-demo") work only where the demo was loaded.
 CHAMBER_DEMO_PASSWORD = "chamber-demo"
+
+# Statistical returns between deployments (docs/reports.md, "Returns").
+RETURN_SIGNING_KEY = os.environ.get("CHAMBER_RETURN_SIGNING_KEY", "")
+RETURN_TRUSTED_KEYS = os.environ.get("CHAMBER_RETURN_TRUSTED_KEYS", "")
 
 LOGGING = {
     "version": 1,
