@@ -194,3 +194,40 @@ def test_the_api_lists_a_federations_returns_and_its_childrens_only(world, clien
     client.force_login(secretary)
     body = client.get("/api/v1/returns/").json()
     assert (body["results"] if isinstance(body, dict) else body) == []
+
+
+def test_pages_prepare_correct_approve_submit(world, client, django_assert_max_num_queries):
+    w = world
+    client.force_login(w.staff)
+    r = client.post("/returns/d/", {"year": "2016", "reason": ""})
+    ret = Return.objects.get(organization=w.district)
+    assert r.status_code == 302 and r["Location"] == f"/returns/r/{ret.pk}/"
+    total = line(ret, "members.total")
+    client.post(f"/returns/r/{ret.pk}/correct/", {"line": total.pk, "value": "4", "reason": ""})
+    total.refresh_from_db()
+    assert total.reported == "2"  # refused: no reason
+    client.post(
+        f"/returns/r/{ret.pk}/correct/", {"line": total.pk, "value": "4", "reason": "漏录两家"}
+    )
+    total.refresh_from_db()
+    assert (total.reported, total.reason) == ("4", "漏录两家")
+    with django_assert_max_num_queries(25):
+        page = client.get(f"/returns/r/{ret.pk}/")
+    assert "漏录两家" in page.content.decode()
+    client.force_login(w.leader)
+    client.post(f"/returns/r/{ret.pk}/approve/")
+    client.force_login(w.staff)
+    client.post(f"/returns/r/{ret.pk}/submit/")
+    ret.refresh_from_db()
+    assert ret.status == Status.SUBMITTED
+    assert client.get("/returns/d/?year=2016").status_code == 200
+
+
+def test_another_federations_return_is_404_on_every_url(world, client):
+    elsewhere = make_org("e", "别区工商联")
+    other = services.prepare_return(actor=None, organization=elsewhere, year=YEAR)
+    client.force_login(world.staff)
+    assert client.get("/returns/e/").status_code == 404
+    assert client.get(f"/returns/r/{other.pk}/").status_code == 404
+    assert client.post(f"/returns/r/{other.pk}/approve/").status_code == 404
+    assert client.post(f"/returns/r/{other.pk}/submit/").status_code == 404

@@ -211,6 +211,9 @@ SPECTACULAR_SETTINGS = {
         "PostRoleEnum": "chamber.politics.choices.PostRole",
         "PostLevelEnum": "chamber.politics.choices.Level",
         "ProposalStatusEnum": "chamber.politics.choices.Status",
+        "ReturnStatusEnum": "chamber.returns.choices.Status",
+        "ReturnSourceEnum": "chamber.returns.choices.Source",
+        "CaseSourceEnum": "chamber.casework.choices.CaseSource",
     },
 }
 
