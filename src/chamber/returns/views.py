@@ -42,21 +42,18 @@ def org_returns(request: HttpRequest, code: str) -> HttpResponse:
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 2000 <= int(year) <= today.year else today.year - 1
     form = PrepareForm(request.POST or None, initial={"year": year})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                ret = services.prepare_return(
-                    actor=request.user,
-                    organization=org,
-                    year=form.cleaned_data["year"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except PermissionDenied:
-                raise
-            except ValidationError as e:
-                _errors(request, e)
-            else:
-                return redirect("returns:detail", pk=ret.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ret = services.prepare_return(
+                actor=request.user,
+                organization=org,
+                year=form.cleaned_data["year"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as e:
+            _errors(request, e)
+        else:
+            return redirect("returns:detail", pk=ret.pk)
     return render(
         request,
         "returns/org.html",
