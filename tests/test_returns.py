@@ -154,9 +154,9 @@ def test_a_signed_return_file_is_imported_and_a_tampered_one_refused(world, keys
     tampered = keys / "tampered.json"
     doc["payload"]["lines"][0]["reported"] = "999"
     tampered.write_text(json.dumps(doc))
-    with pytest.raises(CommandError, match="signature does not match"):
+    with pytest.raises(CommandError, match="签名不符"):
         call_command("return", "import", str(tampered))
-    with pytest.raises(CommandError, match="not a Chamber return file"):
+    with pytest.raises(CommandError, match="不是Chamber年报文件"):
         (keys / "junk.json").write_text("{}")
         call_command("return", "import", str(keys / "junk.json"))
     # The parent's database: the same codes, this return not there yet.
@@ -166,7 +166,7 @@ def test_a_signed_return_file_is_imported_and_a_tampered_one_refused(world, keys
     got = Return.objects.get()
     assert got.source == "imported" and got.status == Status.SUBMITTED
     assert {li.figure: li.reported for li in got.lines.all()} == lines
-    with pytest.raises(CommandError, match="here already"):
+    with pytest.raises(CommandError, match="已导入过"):
         call_command("return", "import", str(out))
 
 
@@ -175,7 +175,7 @@ def test_an_unknown_signer_is_refused(world, keys, settings, tmp_path):
     out = keys / "r.json"
     call_command("return", "export", "--org", "d", "--year", "2016", "-o", str(out))
     settings.RETURN_TRUSTED_KEYS = str(tmp_path / "nowhere")
-    with pytest.raises(CommandError, match="No public key for d"):
+    with pytest.raises(CommandError, match="没有d的公钥"):
         call_command("return", "import", str(out))
 
 
