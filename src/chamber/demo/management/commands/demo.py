@@ -18,8 +18,16 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already holds organisations (used by make run).",
         )
+        parser.add_argument(
+            "--province",
+            action="store_true",
+            help="Put the district in a province tree: a province, two cities, two more "
+            "districts with street chambers.",
+        )
 
-    def handle(self, *args, seed: int, members: int, if_empty: bool, **options):
+    def handle(
+        self, *args, seed: int, members: int, if_empty: bool, province: bool = False, **options
+    ):
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("The database holds data already; demo not loaded again.")
@@ -38,6 +46,10 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             counts = build.build_all(seed=seed, members=members, progress=progress)
+            if province:
+                from chamber.demo.province import build_province
+
+                counts["organizations"] += build_province(Organization.objects.get(code="baoan"))
         self.stdout.write("")
         summary = ", ".join(f"{k} {v:,}" for k, v in counts.items())
         self.stdout.write(
