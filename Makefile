@@ -35,8 +35,8 @@ run: install
 	@echo "    leader    leader, read-only"
 	@echo "    admin     administrator"
 	@echo ""
-	CHAMBER_DEBUG=1 $(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) \
-		--workers 2 --blocking-threads 2 --no-ws chamber.wsgi:application
+	@echo "  Web, background worker and scheduler run together; Ctrl-C stops all three."
+	CHAMBER_DEBUG=1 $(BIN)/chamber serve --port $(PORT)
 
 test: install
 	$(BIN)/pytest

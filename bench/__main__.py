@@ -15,6 +15,7 @@ BENCHES = {
     "directory": "bench.directory",
     "import": "bench.import_bench",
     "report": "bench.report",
+    "notify": "bench.notify",
 }
 
 

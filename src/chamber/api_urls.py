@@ -25,6 +25,7 @@ from chamber.members.api import (
     PaymentViewSet,
     PersonViewSet,
 )
+from chamber.notify.api import NotificationViewSet
 from chamber.orgs.api import OrganizationViewSet
 from chamber.politics.api import HandlingUnitViewSet, PostViewSet, ProposalViewSet
 from chamber.reports.api import AnnualReportView
@@ -52,6 +53,7 @@ router.register("donations", DonationViewSet, basename="donation")
 router.register("funds", FundViewSet, basename="fund")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("honors", HonorViewSet, basename="honor")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("reports/annual/", AnnualReportView.as_view(), name="report-annual"),

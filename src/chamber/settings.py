@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "chamber.core",
     "chamber.orgs",
     "chamber.members",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "chamber.politics",
     "chamber.reports",
     "chamber.returns",
+    "chamber.notify",
     "chamber.workbench",
     "chamber.demo",
 ]
@@ -217,6 +220,37 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+
+# Background work: Django's tasks API (django-tasks) on the database (django-tasks-db),
+# run by `chamber worker`; `chamber scheduler` queues the timed jobs. See docs/deploy.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CHAMBER_TASK_ATTEMPTS = int(os.environ.get("CHAMBER_TASK_ATTEMPTS", "5"))
+CHAMBER_TASK_BACKOFF = float(
+    os.environ.get("CHAMBER_TASK_BACKOFF", "10")
+)  # seconds, doubled per try
+CHAMBER_WORKER_STALE = float(os.environ.get("CHAMBER_WORKER_STALE", "60"))  # seconds without a beat
+
+# Notifications. E-mail by SMTP when CHAMBER_EMAIL_HOST is set, else printed (development).
+if os.environ.get("CHAMBER_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["CHAMBER_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("CHAMBER_EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("CHAMBER_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("CHAMBER_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("CHAMBER_EMAIL_TLS", "") == "1"
+    EMAIL_USE_SSL = os.environ.get("CHAMBER_EMAIL_SSL", "") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("CHAMBER_EMAIL_FROM", "chamber@localhost")
+CHAMBER_SMS = {
+    "BACKEND": os.environ.get("CHAMBER_SMS_BACKEND", "console"),  # console | http
+    "URL": os.environ.get("CHAMBER_SMS_URL", ""),
+    "KEY_ID": os.environ.get("CHAMBER_SMS_KEY_ID", ""),
+    "SECRET": os.environ.get("CHAMBER_SMS_SECRET", ""),
+    "SIGN_NAME": os.environ.get("CHAMBER_SMS_SIGN_NAME", "宝安区工商联"),
+}
+CHAMBER_NOTIFY = os.environ.get("CHAMBER_NOTIFY", "1") == "1"  # off: no notices at all
+CHAMBER_SITE_URL = os.environ.get("CHAMBER_SITE_URL", "http://127.0.0.1:8000")
 
 # The demo accounts (password "chamber-demo") work only where the demo was loaded.
 CHAMBER_DEMO_PASSWORD = "chamber-demo"

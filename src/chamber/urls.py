@@ -17,6 +17,7 @@ urlpatterns = [
     path("returns/", include("chamber.returns.urls")),
     path("politics/", include("chamber.politics.urls")),
     path("activities/", include("chamber.activities.urls")),
+    path("notifications/", include("chamber.notify.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -55,3 +55,40 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class WorkerBeat(models.Model):
+    """A background worker's sign of life: the worker writes `beat` every few seconds,
+    so a task whose worker stopped beating (killed, host lost) can be run again."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=100)
+    pid = models.PositiveIntegerField()
+    started = models.DateTimeField(auto_now_add=True)
+    beat = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("background worker")
+        verbose_name_plural = _("background workers")
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class ScheduleRun(models.Model):
+    """One firing of a scheduled job. The unique (name, slot) pair is what makes a job
+    run once per schedule however many schedulers and workers are running: the row and
+    the queued task are written in one transaction, and only one writer wins."""
+
+    name = models.CharField(max_length=60)
+    slot = models.DateTimeField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-slot"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="one_run_per_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -9,6 +9,7 @@ from chamber.core.changes import written_in_bulk
 from .activities import build_activities
 from .casework import build_casework
 from .members import build_members
+from .notices import build_notices
 from .orgs import build_tree
 from .politics import build_politics
 from .users import build_users, name_users
@@ -26,6 +27,7 @@ def build_all(
     build_users()
     counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))
     name_users()
+    counts.update(build_notices())
     counts["organizations"] = 1 + len(streets)
     written_in_bulk("members")  # the demo writes in bulk: stored figures are stale
     return counts

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
+from chamber.orgs.models import Organization
 from chamber.orgs.selectors import top_organizations
 
 from . import drilldown, exporters
 from .forms import period_from
+from .models import ReportFile
 from .period import Period
 from .selectors import report_org
 from .store import stored_charts, stored_report
+from .tasks import build_report_file
 
 FIRST_YEAR = 2013
 
@@ -85,13 +89,33 @@ def records(request: HttpRequest, code: str, section: str, figure: str) -> HttpR
     )
 
 
+def large(org) -> bool:
+    """A scope whose file takes more than a moment: built by a background worker."""
+    from chamber.members.models import Membership
+
+    limit = getattr(settings, "CHAMBER_REPORT_INLINE_MEMBERS", 3000)
+    subtree = Organization.objects.filter(path__startswith=org.path)
+    return Membership.objects.filter(organization__in=subtree)[: limit + 1].count() > limit
+
+
 @login_required
 def download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     org = report_org(request.user, code)
     period, _form = period_from(request.GET)
-    report = stored_report(org, period)
     label = period.label().replace(" ", "-")
     name = f"{slugify(org.code)}-{slugify(label)}-{'annual' if period.kind == 'year' else 'period'}-report"
+    if fmt in ("docx", "xlsx") and large(org):
+        rf = ReportFile.objects.create(
+            user=request.user,
+            organization=org,
+            start=period.start,
+            end=period.end,
+            fmt=fmt,
+            name=f"{name}.{fmt}",
+        )
+        build_report_file.enqueue(rf.pk)
+        return redirect("reports:file", pk=rf.pk)
+    report = stored_report(org, period)
     if fmt == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -109,3 +133,19 @@ def download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background report file's progress (the page polls itself while it runs)."""
+    rf = get_object_or_404(
+        ReportFile.objects.select_related("organization"), pk=pk, user=request.user
+    )
+    template = "reports/_file.html" if request.headers.get("HX-Request") else "reports/file.html"
+    return render(request, template, {"rf": rf})
+
+
+@login_required
+def report_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    rf = get_object_or_404(ReportFile, pk=pk, user=request.user, status=ReportFile.Status.DONE)
+    return FileResponse(open(rf.path, "rb"), as_attachment=True, filename=rf.name)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chamber.core import audit
+from chamber.core import audit, notices
 from chamber.core.changes import written_in_bulk
 from chamber.core.text import join_list
 from chamber.orgs.choices import Perm
@@ -274,9 +274,15 @@ def cancel_event(*, actor: Any, event: Event, reason: str) -> Event:
     event.cancel_reason = reason
     event.save(update_fields=["cancel_reason"])
     now = timezone.now()
-    event.registrations.filter(status__in=ACTIVE_REGISTRATION).update(
-        status=RegistrationStatus.CANCELLED, status_changed_at=now
+    active = event.registrations.filter(status__in=ACTIVE_REGISTRATION)
+    notices.emit(
+        "event.cancel",
+        event,
+        actor=actor,
+        reason=reason,
+        registrations=list(active.values_list("pk", flat=True)),
     )
+    active.update(status=RegistrationStatus.CANCELLED, status_changed_at=now)
     written_in_bulk("activities")
     return event
 

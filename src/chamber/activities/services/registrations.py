@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from chamber.core import audit
+from chamber.core import audit, notices
 from chamber.members.models import Enterprise, Membership, Person
 
 from ..choices import ACTIVE_REGISTRATION, CheckInMethod, EventStatus, RegistrationStatus
@@ -213,6 +213,8 @@ def register(
     )
     if walk_in:
         _check_in(actor, event, reg, CheckInMethod.WALK_IN, party_size, None)
+    else:
+        notices.emit("registration.made", reg, actor=actor)
     return reg
 
 
@@ -248,6 +250,7 @@ def promote_waiting_list(actor: Any, event: Event) -> list[Registration]:
             changes={"status": [RegistrationStatus.WAITLISTED, RegistrationStatus.CONFIRMED]},
             note=_("moved up from the waiting list"),
         )
+        notices.emit("registration.promoted", reg, actor=actor)
     return promoted
 
 

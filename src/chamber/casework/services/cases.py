@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chamber.core import audit
+from chamber.core import audit, notices
 from chamber.core.names import user_name
 from chamber.core.text import join_list
 from chamber.members.models import Enterprise
@@ -189,6 +189,7 @@ def _finish(
         changes={"step": step, "status": [before, case.status], **(changes or {})},
         note=comment,
     )
+    notices.emit(f"case.{step}", case, actor=actor, step_id=event.pk)
     # The caller's instance reflects the new state too.
     for f in [*fields, "updated"]:
         setattr(original, f, getattr(case, f))

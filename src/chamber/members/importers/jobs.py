@@ -1,40 +1,39 @@
 """Imports through the staff pages: an ImportJob row per uploaded file, its check and
-its write run in the background, their progress kept in the database.
+its write run by a background worker (`chamber worker`, chamber.core.queue), their
+progress kept in the row.
 
-Why not a task queue: a background import needs to say how far it got, to every app
-process (several run behind the proxy), and the task libraries at hand (django-tasks
-with its database backend) keep a task's result but not its progress, so a progress
-row was needed in any case. With that row, a worker thread started by the request that
-needs it is all the machinery required: no broker, no worker process to deploy. The
-row's `updated` is a heartbeat; a job whose process died (a restart mid-import) stops
-beating and is shown as interrupted, with nothing written, because the write is one
-transaction. Small files (under CHAMBER_IMPORT_INLINE_BYTES) run within the request.
+The job row is what the pages show (the task queue keeps a result, not progress). The
+write and the job's final status commit in one transaction, so the task is idempotent:
+a worker killed mid-write leaves nothing written and the task, run again by the queue,
+starts over; one killed after the commit leaves a finished job the retry skips. Small
+files (under CHAMBER_IMPORT_INLINE_BYTES) run within the request.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import os
-import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, models
+from django.db import connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_tasks import task
 
+from chamber.core import notices
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
 
 log = logging.getLogger("chamber.import")
 PAGE_ERRORS = 1000  # errors kept on the job for the page; the workbook has all
 STALE = datetime.timedelta(seconds=90)
-_threads: list[threading.Thread] = []
 
 
 class ImportJobQuerySet(ScopedQuerySet):
@@ -150,32 +149,32 @@ def inline_bytes() -> int:
 
 def start(job: ImportJob, action: str) -> None:
     """Check (action "check") or import ("write") the job's file: within the request
-    for a small file, else in a background thread."""
+    for a small file, else by a background worker."""
     status = ImportJob.Status.CHECKING if action == "check" else ImportJob.Status.WRITING
     ImportJob.objects.filter(pk=job.pk).update(
-        status=status, phase=action, done=0, total=0, updated=timezone.now()
+        status=status, phase=action, done=0, total=0, updated=timezone.now(), finished=None
     )
     if job.size <= inline_bytes():
         run(job.pk, action)
         return
-    thread = threading.Thread(target=_in_thread, args=(job.pk, action), daemon=True)
-    _threads.append(thread)
-    thread.start()
+    run_import.enqueue(job.pk, action)
 
 
-def wait_all(timeout: float = 60) -> None:
-    """Wait for background imports (tests, and a clean shutdown)."""
-    for t in list(_threads):
-        t.join(timeout)
-        if not t.is_alive():
-            _threads.remove(t)
+def wait_all() -> None:
+    """Run the queued imports now, in this process (tests)."""
+    from chamber.core.queue import run_queued
+
+    run_queued()
 
 
-def _in_thread(job_id: int, action: str) -> None:
-    try:
-        run(job_id, action)
-    finally:
-        connection.close()
+@task()
+def run_import(job_id: int, action: str) -> None:
+    """The queued import. A job that finished already (a retry after the commit) is
+    left alone."""
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None or job.finished is not None:
+        return
+    run(job_id, action)
 
 
 class _Reporter:
@@ -217,14 +216,18 @@ class _Reporter:
 
 
 def run(job_id: int, action: str) -> None:
-    from .errorbook import write_error_workbook
     from .pipeline import Importer
 
     job = ImportJob.objects.select_related("organization", "user").get(pk=job_id)
     reporter = _Reporter(job.pk)
     try:
-        importer = Importer(actor=job.user, organization=job.organization, progress=reporter)
-        outcome = importer.run(job.path, dry_run=action == "check", original_name=job.original_name)
+        # The write and the job's final status commit together (see the module note).
+        with transaction.atomic() if action == "write" else contextlib.nullcontext():
+            importer = Importer(actor=job.user, organization=job.organization, progress=reporter)
+            outcome = importer.run(
+                job.path, dry_run=action == "check", original_name=job.original_name
+            )
+            _finish(job, action, outcome)
     except Exception as e:  # the page must say something, whatever went wrong
         log.exception("import %s failed", job_id)
         ImportJob.objects.filter(pk=job_id).update(
@@ -232,9 +235,21 @@ def run(job_id: int, action: str) -> None:
             problem=str(e)[:2000] or e.__class__.__name__,
             finished=timezone.now(),
         )
+        job.refresh_from_db()
+        if action == "write":
+            notices.emit("import.finished", job, actor=job.user)
         return
     finally:
         reporter.close()
+    if action == "write":
+        job.refresh_from_db()
+        notices.emit("import.finished", job, actor=job.user)
+
+
+def _finish(job: ImportJob, action: str, outcome: Any) -> None:
+    from .errorbook import write_error_workbook
+
+    job_id = job.pk
     error_file = ""
     if outcome.error_count:
         rel = Path(job.file).with_name("errors.xlsx")

@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("reports", "0001_initial"),
         ("orgs", "0001_initial"),
     ]
 
