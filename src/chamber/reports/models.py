@@ -1,7 +1,6 @@
 """Reports' own tables: report files built in the background for a large scope, and
 stored figures kept with the data version they were computed from (see `store.py`)."""
 
-
 from __future__ import annotations
 
 import datetime

@@ -18,8 +18,8 @@ def build_report_file(file_id: int) -> None:
     the start and written under a temporary name, renamed when complete, so a killed
     worker never leaves half a file behind."""
     from . import exporters
-    from .store import stored_report
     from .models import ReportFile
+    from .store import stored_report
 
     rf = ReportFile.objects.select_related("organization").filter(pk=file_id).first()
     if rf is None or rf.status == ReportFile.Status.DONE:
