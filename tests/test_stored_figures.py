@@ -131,3 +131,24 @@ def test_uncommitted_writes_of_this_connection_read_live_figures(world):
 def test_the_report_says_when_it_was_computed(world):
     report = stored_report(world.district, Period.year(2016))
     assert dt.datetime.fromisoformat(report["computed_at"]).utcoffset() == dt.timedelta(hours=8)
+
+
+def test_the_scheduler_refreshes_stale_reports_every_minute(world):
+    import datetime as _dt
+
+    from django.utils import timezone
+
+    from chamber.core.queue import SCHEDULES, tick
+    from chamber.reports.tasks import refresh_figures
+
+    assert "reports.refresh" in SCHEDULES
+    now = timezone.now()
+    assert "reports.refresh" in tick(now)
+    assert "reports.refresh" not in tick(now)  # once per minute
+    assert "reports.refresh" in tick(now + _dt.timedelta(minutes=1))
+    stored_report(world.district, Period.year(2016))
+    services.admit_member(
+        actor=world.admin, organization=world.xixiang, joined=dt.date(2016, 3, 1),
+        enterprise=EnterpriseFactory(),
+    )  # fmt: skip
+    assert refresh_figures.call() == 1

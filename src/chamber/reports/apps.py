@@ -7,6 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from chamber.core.queue import register_schedule
+
         from . import store
+        from .tasks import every_minute
 
         store.connect()
+        register_schedule("reports.refresh", "chamber.reports.tasks.refresh_figures", every_minute)

@@ -44,3 +44,17 @@ def build_report_file(file_id: int) -> None:
     ReportFile.objects.filter(pk=rf.pk).update(
         status=S.DONE, file=str(rel), finished=timezone.now()
     )
+
+
+@task()
+def refresh_figures(slot: str = "") -> int:
+    """Every minute (the scheduler): recompute the stored reports that writes made
+    stale, so the next reader finds them ready. Idempotent: a fresh report is skipped."""
+    from .store import refresh_stale
+
+    return refresh_stale()
+
+
+def every_minute(now):
+    """The scheduler's slot: the start of the current minute."""
+    return now.replace(second=0, microsecond=0)
