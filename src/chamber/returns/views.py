@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from chamber.orgs import scope
@@ -23,11 +24,25 @@ from .forms import CorrectForm, PrepareForm
 from .models import Return
 from .selectors import children_status, get_return
 
+SECTIONS = {
+    "members": pgettext_lazy("return section", "Members"),
+    "visits": pgettext_lazy("return section", "Visits"),
+    "cases": pgettext_lazy("return section", "Cases"),
+    "political": pgettext_lazy("return section", "Political participation"),
+    "events": pgettext_lazy("return section", "Events"),
+    "charity": pgettext_lazy("return section", "Public welfare"),
+    "dues": pgettext_lazy("return section", "Dues"),
+}
+
 
 def _label(figure: str) -> str:
+    """The dashboard's name of the figure where it has one, else its section's name
+    and its path within the section (the path is shown under it in any case)."""
     section, _dot, rest = figure.partition(".")
     drill = drilldown.get(section, rest)
-    return str(drill.label) if drill else figure
+    if drill:
+        return str(drill.label)
+    return f"{SECTIONS[section]} · {rest}" if section in SECTIONS else figure
 
 
 def _errors(request: HttpRequest, e: ValidationError) -> None:
