@@ -112,7 +112,7 @@ def stored_charts(org: Organization, period: Period, report: dict[str, Any]) -> 
         org,
         period,
         f"charts:{get_language() or ''}",
-        lambda: dashboard_charts(org, period.end.year, report),
+        lambda: dashboard_charts(org, period, report),
     )
 
 

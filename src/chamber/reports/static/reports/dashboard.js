@@ -34,10 +34,16 @@
           tooltip: { trigger: "axis" },
           legend: { type: "scroll", bottom: 0 },
           grid: { left: 48, right: 16, top: 16, bottom: 56, containLabel: true },
-          xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 30 : 0 } },
-          yAxis: { type: "value" },
+          xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 4 ? 30 : 0 } },
+          // Figures of different units (events and person-times) each get their own axis.
+          yAxis: spec.axes ? spec.axes.map(function (name) {
+            return { type: "value", name: name, splitLine: { show: name === spec.axes[0] } };
+          }) : { type: "value" },
           series: spec.series.map(function (s) {
-            return { name: s.name, type: spec.type, data: s.data, stack: spec.stack ? "total" : undefined, smooth: spec.type === "line" };
+            const type = s.type || spec.type;
+            return { name: s.name, type: type, data: s.data, yAxisIndex: s.axis || 0,
+                     // A line over categories (kinds) is not a trend: no smoothing.
+                     stack: spec.stack ? "total" : undefined, smooth: type === "line" && !s.type };
           }),
         };
       }
