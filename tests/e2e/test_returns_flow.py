@@ -15,7 +15,7 @@ def test_prepare_correct_approve_submit(page, world):
     page.fill("#id_year", "2016")
     page.click("#prepare")
     expect(page.locator("#return-status")).to_contain_text("草稿")
-    row = page.locator("#lines tr", has_text="members.total")
+    row = page.locator("#lines tr[data-figure='members.total']")
     row.locator("input[name=value]").fill("3")
     row.locator("input[name=reason]").fill("一家企业漏录")
     row.locator("button").click()
