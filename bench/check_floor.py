@@ -82,6 +82,7 @@ def main() -> int:
                         app = annual_report(org, period)
                         t_app = time.perf_counter() - t0
                     app = json.loads(json.dumps(app, cls=DjangoJSONEncoder))
+                    app.pop("computed_at", None)  # when, not what: the floor has no clock
                     t0 = time.perf_counter()
                     floor = floor_report(conn, code, period.start, period.end, today)
                     t_floor = time.perf_counter() - t0

@@ -290,7 +290,67 @@ def _first_difference(a: Any, b: Any, path: str = "") -> str | None:
     return None if a == b else f"{path}: chamber {a!r} vs floor {b!r}"
 
 
-def run(members: int = 1_000_000, database_url: str | None = None, records: int = RECORDS) -> dict:
+def _p95(times: list[float]) -> float:
+    return round(statistics.quantiles(times, n=20, method="inclusive")[-1] * 1000, 1)
+
+
+def dashboard_body(org: Any, period: Any, warm_runs: int = 40, live_runs: int = 5) -> dict:
+    """The leader's dashboard body (`part=body`: figures and charts) through Django's
+    test client, in Chinese: warm from the stored figures, and live (every stored
+    document made stale first, as a write does); a cold recomputation of the year by
+    `refresh_stale`; and how long after a committed write its figure is served."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from chamber.reports.store import figures_changed, refresh_stale, stored_report
+
+    client = Client(HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(get_user_model().objects.get(username="leader"))
+    url = f"/reports/{org.code}/?year={period.start.year}&part=body"
+
+    def get() -> float:
+        t0 = time.perf_counter()
+        response = client.get(url, secure=True)
+        elapsed = time.perf_counter() - t0
+        if response.status_code != 200:
+            raise SystemExit(f"dashboard body: HTTP {response.status_code}")
+        return elapsed
+
+    get()  # store it
+    warm = [get() for _ in range(warm_runs)]
+    live = []
+    for _ in range(live_runs):
+        figures_changed()
+        live.append(get())
+    cold = []
+    for _ in range(3):
+        figures_changed()
+        t0 = time.perf_counter()
+        refresh_stale()
+        cold.append(time.perf_counter() - t0)
+    # A write, then the scheduler's refresh: the figure is served from the store.
+    before = stored_report(org, period)["members"]["total"]
+    t0 = time.perf_counter()
+    figures_changed()  # stands for a committed write (the counter is what readers see)
+    refresh_stale()
+    stored_report(org, period)
+    visible = time.perf_counter() - t0
+    assert stored_report(org, period)["members"]["total"] == before
+    return {
+        "warm_p95_ms": _p95(warm),
+        "warm_median_ms": round(statistics.median(warm) * 1000, 1),
+        "live_p95_ms": _p95(live),
+        "live_median_ms": round(statistics.median(live) * 1000, 1),
+        "cold_s": round(statistics.median(cold), 3),
+        "write_visible_s": round(visible, 3),
+    }
+
+
+def run(
+    members: int = 1_000_000, database_url: str | None = None, records: int | None = None
+) -> dict:
+    # Five service records per member, as at a million members (5 M), below that too.
+    records = records or min(RECORDS, 5 * members)
     url = database_url or DEFAULT_PG
     if not url.startswith("postgres"):
         raise SystemExit("the report benchmark runs on PostgreSQL (--database-url postgres://...)")
@@ -328,7 +388,9 @@ def run(members: int = 1_000_000, database_url: str | None = None, records: int 
 
     chamber_s, chamber_runs, ours = _timed(chamber)
     floor_s, floor_runs, theirs = _timed(floor)
+    ours.pop("computed_at", None)
     diff = _first_difference(ours, theirs)
+    body = dashboard_body(org, period)
     records_total = sum(counts.values())
     summary = {
         "members": member_count,
@@ -344,11 +406,20 @@ def run(members: int = 1_000_000, database_url: str | None = None, records: int 
         "same_figures": diff is None,
         "first_difference": diff,
         "children": len(ours.get("children", [])),
+        **body,
+        "cold_ratio": round(body["cold_s"] / floor_s, 2),
     }
     write("report", summary)
     print(
         f"BENCH report members={member_count} records={records_total} "
         f"chamber_s={summary['chamber_s']} floor_s={summary['floor_s']} ratio={summary['ratio']}",
+        flush=True,
+    )
+    print(
+        f"BENCH report stored members={member_count} records={records_total} "
+        f"warm_p95_ms={body['warm_p95_ms']} live_p95_ms={body['live_p95_ms']} "
+        f"cold_s={body['cold_s']} floor_s={summary['floor_s']} ratio={summary['cold_ratio']} "
+        f"write_visible_s={body['write_visible_s']}",
         flush=True,
     )
     if diff:
@@ -362,7 +433,7 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(prog="python -m bench.report")
     parser.add_argument("--members", type=int, default=1_000_000)
-    parser.add_argument("--records", type=int, default=RECORDS)
+    parser.add_argument("--records", type=int, default=None)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     run(args.members, args.database_url, args.records)

@@ -71,3 +71,28 @@ def test_demo_search_text_is_what_the_services_write(db):
         assert ent.search_text == text.search_text(ent.name, ent.uscc, ent.legal_representative)
     m = Membership.objects.select_related("enterprise").first()
     assert m.search_text == m.enterprise.search_text
+
+
+def test_demo_province_puts_the_district_in_a_province_tree():
+    from chamber.returns import services as returns
+    from chamber.returns.choices import Status
+
+    call_command("demo", members=200, seed=7, province=True)
+    gd = Organization.objects.get(code="gd")
+    baoan = Organization.objects.get(code="baoan")
+    assert gd.kind == "provincial" and baoan.parent.code == "gd.shenzhen"
+    assert baoan.path.startswith(gd.path)
+    assert {o.code for o in Organization.objects.get(code="gd.shenzhen").children.all()} == {
+        "baoan",
+        "longgang",
+    }
+    # A district submits its 2016 return; the city above sees it and adds it up.
+    ret = returns.prepare_return(actor=None, organization=baoan, year=2016)
+    returns.approve_return(actor=None, ret=ret)
+    returns.submit_return(actor=None, ret=ret)
+    city = returns.prepare_return(
+        actor=None, organization=Organization.objects.get(code="gd.shenzhen"), year=2016
+    )
+    reported = ret.lines.get(figure="members.total").reported
+    assert city.lines.get(figure="members.total").computed == reported
+    assert ret.status == Status.SUBMITTED

@@ -126,6 +126,7 @@ def _digest(years: tuple[int, ...]) -> str:
 def _seed_year_report() -> dict:
     report = annual_report(Organization.objects.get(code="baoan"), 2016)
     report["cases"].pop("overdue_now")  # a figure of the day the page is asked for
+    report.pop("computed_at")  # when, not what
     for section in ("by_category", "by_department"):
         report["cases"][section] = [
             {k: v for k, v in row.items() if k != "overdue_now"}

@@ -29,6 +29,7 @@ from chamber.notify.api import NotificationViewSet
 from chamber.orgs.api import OrganizationViewSet
 from chamber.politics.api import HandlingUnitViewSet, PostViewSet, ProposalViewSet
 from chamber.reports.api import AnnualReportView
+from chamber.returns.api import ReturnViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -38,6 +39,7 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("dues", DueViewSet, basename="due")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("returns", ReturnViewSet, basename="return")
 router.register("cases", CaseViewSet, basename="case")
 router.register("case-categories", CategoryViewSet, basename="case-category")
 router.register("departments", DepartmentViewSet, basename="department")

@@ -9,6 +9,8 @@ CHAMBER_FIELD_KEYS comma-separated Fernet keys for personal data at rest, newest
                    (else the file var/field-keys; a development key only with CHAMBER_DEBUG)
 CHAMBER_HTTPS      "1" in production behind TLS: secure cookies, SSL redirect, HSTS
 CHAMBER_PROXY_COUNT number of reverse proxies in front of the app (client address)
+CHAMBER_RETURN_SIGNING_KEY  Ed25519 private key (PEM file) that signs exported returns
+CHAMBER_RETURN_TRUSTED_KEYS folder of children's public keys, <org code>.pem, for imports
 """
 
 import os
@@ -100,6 +102,7 @@ INSTALLED_APPS = [
     "chamber.politics",
     "chamber.portal",
     "chamber.reports",
+    "chamber.returns",
     "chamber.notify",
     "chamber.workbench",
     "chamber.demo",
@@ -326,6 +329,9 @@ SPECTACULAR_SETTINGS = {
         "PostRoleEnum": "chamber.politics.choices.PostRole",
         "PostLevelEnum": "chamber.politics.choices.Level",
         "ProposalStatusEnum": "chamber.politics.choices.Status",
+        "ReturnStatusEnum": "chamber.returns.choices.Status",
+        "ReturnSourceEnum": "chamber.returns.choices.Source",
+        "CaseSourceEnum": "chamber.casework.choices.CaseSource",
     },
 }
 
@@ -372,6 +378,11 @@ ADMINS = [
     if a.strip()
 ]
 SERVER_EMAIL = os.environ.get("CHAMBER_SERVER_EMAIL", "chamber@localhost")
+
+# Statistical returns between deployments (docs/reports.md, "Returns").
+RETURN_SIGNING_KEY = os.environ.get("CHAMBER_RETURN_SIGNING_KEY", "")
+RETURN_TRUSTED_KEYS = os.environ.get("CHAMBER_RETURN_TRUSTED_KEYS", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("members/", include("chamber.members.urls")),
     path("casework/", include("chamber.casework.urls")),
     path("reports/", include("chamber.reports.urls")),
+    path("returns/", include("chamber.returns.urls")),
     path("politics/", include("chamber.politics.urls")),
     path("activities/", include("chamber.activities.urls")),
     path("portal/", include("chamber.portal.urls")),

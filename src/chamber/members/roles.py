@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chamber.core.changes import written_in_bulk
+
 ROLE_REPRESENTATIVE = "representative"
 
 
@@ -43,4 +45,6 @@ def backfill_representatives(Membership: Any, EnterpriseRole: Any) -> int:
         if (ent, person) not in have
     ]
     EnterpriseRole.objects.bulk_create(new, batch_size=2000)
+    if new and EnterpriseRole.__module__ != "__fake__":  # not from a migration
+        written_in_bulk("members")
     return len(new)

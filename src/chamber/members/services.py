@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit, text
+from chamber.core.changes import written_in_bulk
 from chamber.core.names import user_name
 from chamber.core.text import join_list
 from chamber.core.validators import (
@@ -163,6 +164,7 @@ def _refresh_memberships(ent: Enterprise) -> None:
         initials=text.initials(ent.name),
         search_text=ent.search_text,
     )
+    written_in_bulk("members")
 
 
 @transaction.atomic
@@ -322,6 +324,7 @@ def update_person(*, actor: Any, person: Person, **fields: Any) -> Person:
             initials=text.initials(person.name),
             search_text=person.search_text,
         )
+        written_in_bulk("members")
     if changes:
         audit.record(
             actor=actor,
@@ -776,11 +779,13 @@ def set_dues_rate(
     existing = Due.objects.filter(membership__in=owing, year=year)
     unpaid = existing.exclude(payments__isnull=False).exclude(amount=amount)
     changed = unpaid.update(amount=amount)
+    written_in_bulk("members")
     kept = existing.filter(payments__isnull=False).exclude(amount=amount).distinct().count()
     missing = owing.exclude(dues__year=year).values_list("pk", flat=True)
     new = Due.objects.bulk_create(
         [Due(membership_id=pk, year=year, amount=amount) for pk in missing], batch_size=2000
     )
+    written_in_bulk("members")
     counts = {"created": len(new), "changed": changed, "kept": kept}
     if created or before != str(amount):
         audit.record(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from chamber.members.figures import dues_figures, dues_figures_with_children
 from chamber.orgs.grouping import with_subtrees
@@ -73,12 +74,15 @@ def annual_report(org: Organization, period: Period | int) -> dict[str, Any]:
     custom dates), with the same figures for each child in force during it."""
     if isinstance(period, int):
         period = Period.year(period)
+    # Taken before any figure is read: the figures are at least as new as this.
+    computed_at = timezone.localtime().isoformat(timespec="seconds")
     children = list(children_during(org, period))
     grouped = {key: fn(org, children, period) for key, fn in GROUPED.items()}
     report: dict[str, Any] = {
         "org": org_summary(org),
         "year": period.start.year,
         "period": period.as_json(),
+        "computed_at": computed_at,
         **{
             key: grouped[key][0] if key in grouped else section(org, period)
             for key, section in SECTIONS

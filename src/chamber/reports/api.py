@@ -4,9 +4,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .annual import annual_report
 from .forms import PeriodForm
 from .selectors import report_org
+from .store import stored_report
 
 
 def _counts(name: str, **fields: str):
@@ -187,4 +187,4 @@ class AnnualReportView(APIView):
                 {field: [str(e) for e in errors] for field, errors in form.errors.items()}
             )
         org = report_org(request.user, query.validated_data["org"])
-        return Response(annual_report(org, form.period()))
+        return Response(stored_report(org, form.period()))

@@ -18,8 +18,8 @@ def build_report_file(file_id: int) -> None:
     the start and written under a temporary name, renamed when complete, so a killed
     worker never leaves half a file behind."""
     from . import exporters
-    from .annual import annual_report
     from .models import ReportFile
+    from .store import stored_report
 
     rf = ReportFile.objects.select_related("organization").filter(pk=file_id).first()
     if rf is None or rf.status == ReportFile.Status.DONE:
@@ -27,7 +27,7 @@ def build_report_file(file_id: int) -> None:
     S = ReportFile.Status
     ReportFile.objects.filter(pk=rf.pk).update(status=S.FIGURES)
     try:
-        report = annual_report(rf.organization, rf.period)
+        report = stored_report(rf.organization, rf.period)
         ReportFile.objects.filter(pk=rf.pk).update(status=S.WRITING)
         rel = Path("reports") / f"{rf.pk}-{rf.name}"
         target = Path(settings.MEDIA_ROOT) / rel
@@ -44,3 +44,17 @@ def build_report_file(file_id: int) -> None:
     ReportFile.objects.filter(pk=rf.pk).update(
         status=S.DONE, file=str(rel), finished=timezone.now()
     )
+
+
+@task()
+def refresh_figures(slot: str = "") -> int:
+    """Every minute (the scheduler): recompute the stored reports that writes made
+    stale, so the next reader finds them ready. Idempotent: a fresh report is skipped."""
+    from .store import refresh_stale
+
+    return refresh_stale()
+
+
+def every_minute(now):
+    """The scheduler's slot: the start of the current minute."""
+    return now.replace(second=0, microsecond=0)

@@ -18,12 +18,12 @@ from chamber.core.pagination import page_size
 from chamber.orgs.models import Organization
 from chamber.orgs.selectors import top_organizations
 
-from . import charts, drilldown, exporters
-from .annual import annual_report
+from . import drilldown, exporters
 from .forms import period_from
 from .models import ReportFile
 from .period import Period
 from .selectors import report_org
+from .store import stored_charts, stored_report
 from .tasks import build_report_file
 
 FIRST_YEAR = 2013
@@ -60,9 +60,9 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "years": list(range(timezone.localdate().year, FIRST_YEAR - 1, -1)),
     }
     if part in ("body", "inline"):
-        report = annual_report(org, period)
+        report = stored_report(org, period)
         context["report"] = report
-        context["charts"] = charts.dashboard_charts(org, period, report)
+        context["charts"] = stored_charts(org, period, report)
     if part == "body":
         return render(request, "reports/_dashboard_body.html", context)
     return render(request, "reports/dashboard.html", context)
@@ -116,7 +116,7 @@ def download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         )
         build_report_file.enqueue(rf.pk)
         return redirect("reports:file", pk=rf.pk)
-    report = annual_report(org, period)
+    report = stored_report(org, period)
     if fmt == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core.changes import written_in_bulk
 from chamber.members.models import Enterprise, Person
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
@@ -242,6 +243,7 @@ def set_attendance(
     MeetingAttendance.objects.bulk_create(
         [MeetingAttendance(meeting=meeting, member_id=pk) for pk in sorted(after - before)]
     )
+    written_in_bulk("activities")
     if before != after:
         audit.record(
             actor=actor,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from chamber.core import audit, notices
 from chamber.core import steps as engine
+from chamber.core.changes import written_in_bulk
 from chamber.core.text import join_list
 from chamber.core.validators import check_year
 from chamber.orgs.choices import Perm
@@ -114,6 +115,7 @@ def _set_speakers(event: Event, speakers: Iterable[dict[str, Any]] | None) -> No
         )
     event.speakers.all().delete()
     EventSpeaker.objects.bulk_create(rows)
+    written_in_bulk("activities")
 
 
 def _event_snapshot(event: Event) -> dict[str, Any]:
@@ -239,6 +241,7 @@ def _cancel(ctx: engine.Ctx, *, reason: str) -> None:
         registrations=list(active.values_list("pk", flat=True)),
     )
     active.update(status=RegistrationStatus.CANCELLED, status_changed_at=ctx.at)
+    written_in_bulk("activities")
 
 
 def _authorize(actor: Any, event: Event, perm: str) -> None:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core.audit import AuditAction, _plain
+from chamber.core.changes import written_in_bulk
 from chamber.core.models import AuditEntry
 from chamber.core.validators import mask
 from chamber.orgs import scope
@@ -752,6 +753,9 @@ class Importer:
         out.written = True
 
     def _write_chunk(self, plans: list[_Plan]) -> None:
+        # Raw SQL below sends no model signals; in the chunk's transaction this only
+        # marks the figures to be counted stale at commit.
+        written_in_bulk("members")
         now = timezone.now()
         org_id = self.org.pk
         org_str = self._org_str

@@ -27,8 +27,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already holds organisations (used by make run).",
         )
+        parser.add_argument(
+            "--province",
+            action="store_true",
+            help="Put the district in a province tree: a province, two cities, two more "
+            "districts with street chambers.",
+        )
 
-    def handle(self, *args, seed: int, members: int, if_empty: bool, today=None, **options):
+    def handle(
+        self,
+        *args,
+        seed: int,
+        members: int,
+        if_empty: bool,
+        today=None,
+        province: bool = False,
+        **options,
+    ):
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("The database holds data already; demo not loaded again.")
@@ -55,6 +70,10 @@ class Command(BaseCommand):
             counts = build.build_all(
                 seed=seed, members=members, today=demo.today, progress=progress
             )
+            if province:
+                from chamber.demo.province import build_province
+
+                counts["organizations"] += build_province(Organization.objects.get(code="baoan"))
         self.stdout.write("")
         summary = ", ".join(f"{k} {v:,}" for k, v in counts.items())
         self.stdout.write(

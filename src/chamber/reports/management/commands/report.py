@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
 from chamber.orgs.models import Organization
-from chamber.reports.annual import annual_report
 from chamber.reports.forms import PeriodForm
+from chamber.reports.store import stored_report
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if not form.is_valid():
             problems = "; ".join(f"--{f}: {' '.join(e)}" for f, e in form.errors.items())
             raise CommandError(problems)
-        report = annual_report(organization, form.period())
+        report = stored_report(organization, form.period())
         if format == "json":
             text = json.dumps(report, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder)
             if output == "-":
