@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "chamber.casework",
     "chamber.activities",
     "chamber.politics",
+    "chamber.party",
     "chamber.reports",
     "chamber.notify",
     "chamber.workbench",

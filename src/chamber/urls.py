@@ -15,6 +15,7 @@ urlpatterns = [
     path("casework/", include("chamber.casework.urls")),
     path("reports/", include("chamber.reports.urls")),
     path("politics/", include("chamber.politics.urls")),
+    path("party/", include("chamber.party.urls")),
     path("activities/", include("chamber.activities.urls")),
     path("notifications/", include("chamber.notify.urls")),
     path(

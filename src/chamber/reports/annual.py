@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from chamber.members.figures import dues_figures
 from chamber.orgs.models import Organization
+from chamber.party.figures import party_figures
 
 from . import sections
 from .members_figures import member_figures, member_figures_with_children
@@ -30,6 +31,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("charity", sections.charity),
     ("honors", sections.honors),
     ("dues", lambda org, p: dues_figures(org, p.start, p.end)),
+    ("party", lambda org, p: party_figures(org, p.start, p.end)),
 ]
 
 

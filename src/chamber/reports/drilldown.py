@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chamber.orgs.models import Organization
+from chamber.party import figures as party_figures
 
 from . import members_figures, sections
 from .period import Period
@@ -87,6 +88,34 @@ DRILLS: dict[tuple[str, str], Drill] = {
         _("Events held in the period"), sections.all_events, "reports/rows/event.html"
     ),
 }
+
+
+def _party(name: str):
+    def rows(org: Organization, period: Period) -> QuerySet:
+        return party_figures.QUERYSETS[name](org, period.end)
+
+    return rows
+
+
+DRILLS.update(
+    {
+        ("party", "member_enterprises"): Drill(
+            _("Member enterprises at the end of the period"),
+            _party("member_enterprises"),
+            "reports/rows/enterprise.html",
+        ),
+        ("party", "with_organization"): Drill(
+            _("Member enterprises covered by a party organisation"),
+            _party("with_organization"),
+            "reports/rows/enterprise.html",
+        ),
+        ("party", "with_work"): Drill(
+            _("Member enterprises with a party organisation or instructor"),
+            _party("with_work"),
+            "reports/rows/enterprise.html",
+        ),
+    }
+)
 for _kind, _label in sections.EventKind.choices:
     DRILLS[("events", f"by_kind.{_kind}.count")] = Drill(
         _label, sections.events_of_kind(_kind), "reports/rows/event.html"
