@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.members.models import Enterprise, Person
 from chamber.orgs.models import Organization
@@ -50,7 +51,7 @@ class PartyOrganization(models.Model):
     dissolved = models.DateField(_("dissolved"), null=True, blank=True)
     secretary = models.ForeignKey(
         Person,
-        verbose_name=_("secretary"),
+        verbose_name=pgettext_lazy("party", "secretary"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
