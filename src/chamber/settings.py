@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "chamber.activities",
     "chamber.politics",
     "chamber.party",
+    "chamber.scorecards",
     "chamber.reports",
     "chamber.notify",
     "chamber.workbench",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("chamber.reports.urls")),
     path("politics/", include("chamber.politics.urls")),
     path("party/", include("chamber.party.urls")),
+    path("scorecards/", include("chamber.scorecards.urls")),
     path("activities/", include("chamber.activities.urls")),
     path("notifications/", include("chamber.notify.urls")),
     path(
