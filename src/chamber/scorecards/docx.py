@@ -5,6 +5,7 @@ in Chinese."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -14,6 +15,11 @@ from chamber.reports.exporters import _font, _paragraph
 
 from .models import Comparison
 from .services import Card
+
+
+def _num(d) -> str:
+    """37.00 -> "37", 8.50 -> "8.5"."""
+    return f"{Decimal(d).normalize():f}"
 
 
 def _value(line) -> str:
@@ -27,7 +33,7 @@ def _value(line) -> str:
 def _threshold(ind, rate: bool) -> str:
     if ind.threshold is None:
         return ""
-    t = f"{float(ind.threshold) * 100:g}%" if rate else f"{ind.threshold.normalize():f}"
+    t = f"{float(ind.threshold) * 100:g}%" if rate else _num(ind.threshold)
     mark = "≥" if ind.comparison != Comparison.AT_MOST else "≤"
     return f"{mark}{t}" + ("（默认值）" if ind.threshold_is_default else "")
 
@@ -46,7 +52,7 @@ def docx_bytes(card: Card) -> bytes:
     )
     _paragraph(
         doc,
-        f"自评总分：{card.total:g}分（满分{card.maximum:g}分）"
+        f"自评总分：{_num(card.total)}分（满分{_num(card.maximum)}分）"
         + (f"，尚有{card.unscored}项人工评分指标未评分" if card.unscored else ""),
         size=14,
         family="楷体",
@@ -56,7 +62,7 @@ def docx_bytes(card: Card) -> bytes:
     for n, (dim, lines, subtotal) in enumerate(card.dimensions, 1):
         _paragraph(
             doc,
-            f"{_cn(n)}、{dim.name}（{subtotal:g}分）",
+            f"{_cn(n)}、{dim.name}（{_num(subtotal)}分）",
             size=16,
             bold=True,
             family="黑体",
@@ -78,10 +84,10 @@ def docx_bytes(card: Card) -> bytes:
                     f"：{line.manual.note}" if line.manual and line.manual.note else ""
                 )
                 standard = "附佐证材料" + (f"{len(line.evidence)}份" if line.evidence else "")
-            score = "未评分" if line.score is None else f"{line.score:g}"
+            score = "未评分" if line.score is None else f"{_num(line.score)}"
             for cell, text in zip(
                 table.add_row().cells,
-                [ind.name, f"{ind.weight:g}", actual, standard, score],
+                [ind.name, f"{_num(ind.weight)}", actual, standard, score],
                 strict=True,
             ):
                 _font(cell.paragraphs[0].add_run(text), 12, False, "仿宋")
