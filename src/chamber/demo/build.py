@@ -10,6 +10,7 @@ from .members import build_members
 from .notices import build_notices
 from .orgs import build_tree
 from .party import build_party
+from .scorecards import build_scorecards
 from .politics import build_politics
 from .users import build_users, name_users
 
@@ -23,6 +24,7 @@ def build_all(
     )
     counts.update(build_politics(seed=seed, root=root))
     counts.update(build_party(seed=seed, streets=streets))
+    counts.update(build_scorecards(root=root, streets=streets))
     counts.update(build_activities(seed=seed, root=root, streets=streets))
     build_users()
     counts.update(build_casework(seed=seed, members=members, root=root, streets=streets))

@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
@@ -65,7 +66,9 @@ class Indicator(models.Model):
     weight = models.DecimalField(
         _("weight (points)"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0)]
     )
-    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    method = models.CharField(
+        pgettext_lazy("scorecard", "method"), max_length=10, choices=Method.choices
+    )
     figure = models.CharField(_("figure"), max_length=100, blank=True)
     comparison = models.CharField(
         _("comparison"), max_length=2, choices=Comparison.choices, blank=True
