@@ -10,8 +10,8 @@ from .members import build_members
 from .notices import build_notices
 from .orgs import build_tree
 from .party import build_party
-from .scorecards import build_scorecards
 from .politics import build_politics
+from .scorecards import build_scorecards
 from .users import build_users, name_users
 
 
