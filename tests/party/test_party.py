@@ -205,7 +205,7 @@ def test_pages_scope_and_edit(client, party):
             "members_count": 3,
         },
     )
-    assert r.status_code == 200 and "two or more" in r.content.decode()
+    assert r.status_code == 200 and "联合党支部须覆盖两家及以上企业" in r.content.decode()
 
 
 def test_api_scope_and_create(client, party):
@@ -264,3 +264,24 @@ def test_dashboard_shows_coverage(client, party):
     url = reverse("reports:dashboard", args=[w.xixiang.code])
     body = client.get(url + "?year=2017&part=body").content.decode()
     assert 'data-figure="party.with_organization"' in body and "75.0%" in body
+
+
+def test_list_page_queries_do_not_grow_with_rows(client, party, django_assert_max_num_queries):
+    w = party
+    client.force_login(w.secretary)
+    url = reverse("party:organizations")
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for i in range(5):
+        services.save_party_organization(
+            actor=w.secretary,
+            organization=w.xixiang,
+            enterprises=[w.e4] if i == 0 else [],
+            name=f"支部{i}",
+            kind=PartyOrgKind.BRANCH,
+            founded=datetime.date(2018, 1, 1),
+            secretary=w.rep_x,
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
