@@ -23,10 +23,15 @@ node_modules/.installed: package.json package-lock.json
 messages: $(VENV)/.installed
 	$(BIN)/chamber compilemo
 
+# Served the way production is: debug off (Chinese error pages, never a debug page),
+# a secret key generated once into var/, static files collected and served by
+# whitenoise. The key file also keeps the demo's encrypted fields readable.
+run: export CHAMBER_SECRET_KEY_FILE = $(CURDIR)/var/secret_key
 run: install
 	@mkdir -p var
-	CHAMBER_DEBUG=1 $(BIN)/chamber migrate --noinput -v0
-	CHAMBER_DEBUG=1 $(BIN)/chamber demo --if-empty
+	$(BIN)/chamber migrate --noinput -v0
+	$(BIN)/chamber collectstatic --noinput -v0
+	$(BIN)/chamber demo --if-empty
 	@echo ""
 	@echo "  Chamber is at http://127.0.0.1:$(PORT)/"
 	@echo "  Demo sign-ins (password chamber-demo):"
@@ -36,7 +41,7 @@ run: install
 	@echo "    admin     administrator"
 	@echo ""
 	@echo "  Web, background worker and scheduler run together; Ctrl-C stops all three."
-	CHAMBER_DEBUG=1 $(BIN)/chamber serve --port $(PORT)
+	$(BIN)/chamber serve --port $(PORT)
 
 test: install
 	$(BIN)/pytest

@@ -15,6 +15,7 @@ BENCHES = {
     "directory": "bench.directory",
     "import": "bench.import_bench",
     "report": "bench.report",
+    "dashboard": "bench.dashboard",
     "notify": "bench.notify",
 }
 
@@ -37,6 +38,8 @@ def main() -> int:
         kwargs = {"database_url": args.database_url}
         if name == "import":
             kwargs["rows"] = args.rows or 100_000
+        elif name == "dashboard":
+            kwargs["members"] = args.members  # the demo's own size unless given
         else:
             kwargs["members"] = args.members or 1_000_000
         if name == "directory":

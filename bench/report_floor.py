@@ -34,6 +34,7 @@ import psycopg
 
 from chamber.activities.choices import EventKind
 from chamber.casework.choices import VisitKind
+from chamber.core.rates import growth, rate
 from chamber.politics.choices import Body, Grade, Level, ProposalKind, Satisfaction
 from chamber.reports.period import Period
 
@@ -112,7 +113,7 @@ ms AS (
     WHERE m.joined <= %(end)s OR m."left" BETWEEN %(start)s AND %(end)s
 ),
 per_member AS (
-    SELECT GROUPING(child) AS g, child,
+    SELECT GROUPING(child) AS g, child, enterprise_id, person_id, member_org_id,
         bool_or(now_in) AS now_in, bool_or(before_in) AS before_in,
         bool_or(joined_t) AS joined_t, bool_or(joined_c) AS joined_c,
         bool_or(left_t) AS left_t, bool_or(left_c) AS left_c
@@ -126,12 +127,16 @@ SELECT g, child,
     count(*) FILTER (WHERE now_in),
     count(*) FILTER (WHERE before_in),
     count(*) FILTER (WHERE CASE WHEN g = 1 THEN joined_t ELSE joined_c END),
-    count(*) FILTER (WHERE CASE WHEN g = 1 THEN left_t ELSE left_c END)
+    count(*) FILTER (WHERE CASE WHEN g = 1 THEN left_t ELSE left_c END),
+    count(*) FILTER (WHERE now_in AND enterprise_id IS NOT NULL),
+    count(*) FILTER (WHERE now_in AND person_id IS NOT NULL),
+    count(*) FILTER (WHERE now_in AND member_org_id IS NOT NULL)
 FROM per_member
 GROUP BY g, child
 """
 
-# Visits counted from the visit table; distinct enterprises in two levels.
+# Visit records (次) counted from the visit table, (visit, enterprise) pairs (家次) from
+# the links; distinct enterprises (家) in two levels.
 VISITS_SQL = f"""
 WITH {SUB},
 v AS (
@@ -147,8 +152,12 @@ ents AS (
         (ve.enterprise_id, v.child), (ve.enterprise_id, v.child, v.kind)
     )
 )
-SELECT 'count', GROUPING(child, kind), child, kind, count(*)
+SELECT 'visits', GROUPING(child, kind), child, kind, count(*)
 FROM v GROUP BY GROUPING SETS ((), (kind), (child), (child, kind))
+UNION ALL
+SELECT 'count', GROUPING(v.child, v.kind), v.child, v.kind, count(*)
+FROM v JOIN casework_visit_enterprises ve ON ve.visit_id = v.id
+GROUP BY GROUPING SETS ((), (v.kind), (v.child), (v.child, v.kind))
 UNION ALL
 SELECT 'enterprises', g, child, kind, count(*) FROM ents GROUP BY g, child, kind
 """
@@ -370,6 +379,39 @@ FROM d
 GROUP BY GROUPING SETS ((), (child))
 """
 
+# Council meetings held in the period, by the council's organisation.
+MEETINGS_SQL = f"""
+WITH {SUB}
+SELECT GROUPING(s.child) AS g, s.child, count(*)
+FROM activities_meeting mt
+JOIN activities_term t ON t.id = mt.term_id
+JOIN activities_council c ON c.id = t.council_id
+JOIN sub s ON s.id = c.organization_id
+WHERE mt.date BETWEEN %(start)s AND %(end)s
+GROUP BY GROUPING SETS ((), (s.child))
+"""
+
+# Dues of the period's years owed to the subtree's memberships, what was paid against
+# each by the period's end (summed in fen per payment, as the app does), memberships
+# owing and those not paid in full.
+DUES_SQL = f"""
+WITH {SUB},
+d AS (
+    SELECT du.membership_id, s.child, round(du.amount * 100)::bigint AS due_c,
+        coalesce((
+            SELECT sum(round(p.amount * 100)::bigint) FROM members_payment p
+            WHERE p.due_id = du.id AND p.paid_on <= %(end)s
+        ), 0) AS paid_c
+    FROM members_due du
+    JOIN members_membership m ON m.id = du.membership_id
+    JOIN sub s ON s.id = m.organization_id
+    WHERE du.year BETWEEN %(first_year)s AND %(last_year)s
+)
+SELECT GROUPING(child) AS g, child, coalesce(sum(due_c), 0), coalesce(sum(paid_c), 0),
+    count(DISTINCT membership_id), count(DISTINCT membership_id) FILTER (WHERE paid_c < due_c)
+FROM d GROUP BY GROUPING SETS ((), (child))
+"""
+
 # Honours as the report lists them, already in the app's order (year, level from the
 # top, organisation path, title, id), one JSON list per group.
 HONORS_SQL = f"""
@@ -418,12 +460,8 @@ def _key(is_total: bool, child: int | None) -> Key | bool:
     return child if child is not None else False
 
 
-def _rate4(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
-
-
-def _ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+# The SQL counts; the rounding of a rate is presentation, done by the app's one helper.
+_rate4 = _ratio = rate
 
 
 def _median(value: float | None, n: int) -> float | int | None:
@@ -439,16 +477,17 @@ def _money(cents: int) -> str:
 
 
 def _members(rows: list[tuple], out: dict[Key, dict]) -> None:
-    for g, child, total, previous, joined, left in rows:
+    for g, child, total, previous, joined, left, ents, people, orgs in rows:
         key = _key(g == 1, child)
         if key is False:
             continue
         out[key]["members"] = {
             "total": total,
+            "total_by_kind": {"enterprise": ents, "person": people, "organization": orgs},
             "joined": joined,
             "left": left,
             "previous_total": previous,
-            "growth_rate": round(total / previous - 1, 4) if previous else None,
+            "growth_rate": growth(total, previous),
         }
 
 
@@ -471,10 +510,15 @@ def _case_stats(r: dict[str, Any] | None) -> dict[str, Any]:
         "raised": r["raised"],
         "resolved": r["resolved"],
         "rejected": r["rejected"],
+        "accepted": r["decidable"],
+        "accepted_resolved": r["decided"],
         "resolution_rate": _rate4(r["decided"], r["decidable"]),
+        "resolved_with_deadline": r["timed"],
+        "resolved_on_time": r["on_time"],
         "on_time_rate": _rate4(r["on_time"], r["timed"]),
         "reopened_rate": _rate4(r["reopened"], r["ever_resolved"]),
         "followed_up": r["followed"],
+        "satisfied": r["satisfied"],
         "satisfaction_rate": _rate4(r["satisfied"], r["followed"]),
         "satisfaction": round(r["score_sum"] / r["scores"], 2) if r["scores"] else None,
         "median_days_to_resolve": _median(r["median_days"], r["resolved"]),
@@ -631,6 +675,34 @@ def _charity(rows: list[tuple], out: dict[Key, dict]) -> None:
         }
 
 
+def _meetings(rows: list[tuple], out: dict[Key, dict]) -> None:
+    for g, child, held in rows:
+        key = _key(g == 1, child)
+        if key is not False:
+            out[key]["meetings"] = {"held": held}
+
+
+def _dues(rows: list[tuple], out: dict[Key, dict]) -> None:
+    for g, child, receivable, received, owing, arrears in rows:
+        key = _key(g == 1, child)
+        if key is not False:
+            out[key]["dues"] = _dues_shape(int(receivable), int(received), owing, arrears)
+
+
+def _dues_shape(receivable: int, received: int, owing: int, arrears: int) -> dict[str, Any]:
+    def yuan(fen: int) -> str:
+        return f"{Decimal(fen) / 100:.2f}"
+
+    return {
+        "receivable": yuan(receivable),
+        "received": yuan(received),
+        "outstanding": yuan(receivable - received),
+        "collection_rate": rate(received, receivable),
+        "members_owing": owing,
+        "members_in_arrears": arrears,
+    }
+
+
 def _honors(rows: list[tuple], out: dict[Key, dict]) -> None:
     for g, child, honors in rows:
         key = _key(g == 1, child)
@@ -640,11 +712,12 @@ def _honors(rows: list[tuple], out: dict[Key, dict]) -> None:
 
 def _empty() -> dict[str, Any]:
     """A group's figures when it has no records at all."""
-    counts = {"count": 0, "enterprises": 0}
+    counts = {"count": 0, "visits": 0, "enterprises": 0}
     event = {"count": 0, "attendance": 0, "enterprises": 0}
     return {
         "members": {
             "total": 0,
+            "total_by_kind": {"enterprise": 0, "person": 0, "organization": 0},
             "joined": 0,
             "left": 0,
             "previous_total": 0,
@@ -688,11 +761,23 @@ def _empty() -> dict[str, Any]:
             "donations": 0,
             "donors": 0,
         },
+        "meetings": {"held": 0},
         "honors": [],
+        "dues": _dues_shape(0, 0, 0, 0),
     }
 
 
-SECTION_ORDER = ("members", "visits", "cases", "political", "events", "charity", "honors")
+SECTION_ORDER = (
+    "members",
+    "visits",
+    "cases",
+    "political",
+    "events",
+    "charity",
+    "meetings",
+    "honors",
+    "dues",
+)
 
 
 def floor_report(
@@ -732,7 +817,9 @@ def floor_report(
         _posts(cur.execute(POSTS_SQL, params).fetchall(), out)
         _events(cur.execute(EVENTS_SQL, params).fetchall(), out)
         _charity(cur.execute(CHARITY_SQL, params).fetchall(), out)
+        _meetings(cur.execute(MEETINGS_SQL, params).fetchall(), out)
         _honors(cur.execute(HONORS_SQL, params).fetchall(), out)
+        _dues(cur.execute(DUES_SQL, params).fetchall(), out)
     with conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
         _cases(cur.execute(CASES_SQL, params).fetchall(), steps, categories, departments, out)
         _proposals(cur.execute(PROPOSALS_SQL, params).fetchall(), out)

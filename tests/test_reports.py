@@ -113,8 +113,8 @@ def test_docx_xlsx_and_json_carry_the_same_numbers(world, tmp_path):
 
     data = json.loads((tmp_path / "r.json").read_text())
     text = "\n".join(p.text for p in Document(tmp_path / "r.docx").paragraphs)
-    assert f"共有会员{data['members']['total']}个" in text
-    assert "工作计划" in text and "【此处由工作人员撰写" in text
+    assert f"共有企业会员{data['members']['total']}家" in text
+    assert "工作计划" in text and "【待填写：此处由工作人员撰写" in text
     ws = load_workbook(tmp_path / "r.xlsx")["会员发展"]
     header = [c.value for c in ws[1]]
     row = [c.value for c in ws[2]]
@@ -122,9 +122,16 @@ def test_docx_xlsx_and_json_carry_the_same_numbers(world, tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_drilldown_count_equals_its_figure_on_the_demo(reference_data):
-    """On the demo federation, for the district and each street, 2016 and 2017."""
+def test_every_drilldown_count_equals_its_figure_on_the_demo(reference_data, client):
+    """On the demo federation, for the district and each street, 2016 and 2017: every
+    drill-down's count is its figure, every chart's totals are the figures, and each
+    tile on the dashboard shows its list's count."""
+    from django.contrib.auth import get_user_model
+
     from chamber.orgs.models import Organization
+
+    from .test_report_charts import assert_charts_equal_figures, assert_tiles_equal_drilldowns
+    from .test_work_report import prose_problems
 
     call_command("demo", members=600, seed=3)
     district = Organization.objects.get(code="baoan")
@@ -143,7 +150,12 @@ def test_every_drilldown_count_equals_its_figure_on_the_demo(reference_data):
                     value = value[key]
                 assert drill.rows(org, period).count() == value, (org.code, year, section, figure)
                 checked += 1
+            assert_charts_equal_figures(org, period, report)
+            assert prose_problems(report) == [], (org.code, year)
     assert checked == 2 * 11 * len(drilldown.DRILLS)
+    client.force_login(get_user_model().objects.get(username="district"))
+    for period in (Period.year(2016), Period.quarter(2017, 2)):
+        assert assert_tiles_equal_drilldowns(client, district, period) > 10
 
 
 def test_event_co_organised_by_two_streets_counts_once_for_the_district(world):

@@ -2,11 +2,13 @@
 
 DATABASE_URL       default: SQLite file under var/; postgres://... for PostgreSQL
 CHAMBER_SECRET_KEY required unless CHAMBER_DEBUG is on (a throwaway key is made for dev)
+CHAMBER_SECRET_KEY_FILE a file holding the key, generated there once if missing (make run)
 CHAMBER_DEBUG      "1"/"true" for development
 CHAMBER_ALLOWED_HOSTS comma-separated host names
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -24,7 +26,28 @@ DEBUG = _flag("CHAMBER_DEBUG")
 # Without CHAMBER_SECRET_KEY a fixed development key is used (commands, tests, make run);
 # the WSGI application refuses to serve with it unless CHAMBER_DEBUG is on (wsgi.py).
 DEV_SECRET_KEY = "chamber-development-key-not-for-production"
-SECRET_KEY = os.environ.get("CHAMBER_SECRET_KEY") or DEV_SECRET_KEY
+
+
+def _key_from_file(path: Path) -> str:
+    """The key kept in `path`, generated there once (readable by the owner only): every
+    later start, and the commands, read the same key, so what was encrypted stays
+    readable."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # made by an earlier start (or by another worker a moment ago)
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("CHAMBER_SECRET_KEY") or (
+    _key_from_file(Path(os.environ["CHAMBER_SECRET_KEY_FILE"]))
+    if os.environ.get("CHAMBER_SECRET_KEY_FILE")
+    else DEV_SECRET_KEY
+)
 # Salt for the encrypted personal-data fields (ID numbers); derived keys use SECRET_KEY too.
 SALT_KEY = os.environ.get("CHAMBER_FIELD_SALT", "chamber-field-salt")
 

@@ -86,12 +86,14 @@ def test_visits_count_and_distinct_enterprises_once(world, cw):
     visit(world, world.district, datetime.date(2016, 5, 2), [world.ent_x], actor=world.staff)
     visit(world, world.xixiang, datetime.date(2015, 12, 31), [second])  # other year
     d = figures.figures(world.district, *Y2016)
-    assert d["visits"]["count"] == 4
-    assert d["visits"]["enterprises"] == 3  # ent_x visited three times, counted once
+    # 家次 = (visit, enterprise) pairs: the first visit saw two enterprises.
+    assert d["visits"]["count"] == 5
+    assert d["visits"]["visits"] == 4  # 次: visit records
+    assert d["visits"]["enterprises"] == 3  # 家: ent_x visited three times, counted once
     by_code = {c["code"]: c for c in d["children"]}
-    assert by_code["d.xixiang"]["visits"] == {"count": 2, "enterprises": 2}
-    assert by_code["d.fuyong"]["visits"] == {"count": 1, "enterprises": 1}
-    assert d["own"]["visits"] == {"count": 1, "enterprises": 1}
+    assert by_code["d.xixiang"]["visits"] == {"count": 3, "visits": 2, "enterprises": 2}
+    assert by_code["d.fuyong"]["visits"] == {"count": 1, "visits": 1, "enterprises": 1}
+    assert d["own"]["visits"] == {"count": 1, "visits": 1, "enterprises": 1}
     street = figures.visit_figures(world.xixiang, *Y2016)
     total, together = figures.visit_figures_with_children(
         world.district, [world.xixiang, world.fuyong], *Y2016
@@ -99,8 +101,13 @@ def test_visits_count_and_distinct_enterprises_once(world, cw):
     assert total == d["visits"]
     assert together[world.xixiang.pk] == street
     assert together[world.fuyong.pk] == figures.visit_figures(world.fuyong, *Y2016)
-    assert street["count"] == 2 and street["enterprises"] == 2
-    assert street["by_kind"][VisitKind.ROUTINE]["count"] == 2
+    assert (street["count"], street["visits"], street["enterprises"]) == (3, 2, 2)
+    routine = street["by_kind"][VisitKind.ROUTINE]
+    assert (routine["count"], routine["visits"], routine["enterprises"]) == (3, 2, 2)
+    # The drill-down querysets are the figures' definitions: their counts are the figures.
+    assert figures.visit_pairs(world.xixiang, *Y2016).count() == 3
+    assert figures.visit_records(world.xixiang, *Y2016).count() == 2
+    assert figures.visited_enterprises(world.xixiang, *Y2016).count() == 2
 
 
 def test_case_figures(world, cw):
@@ -158,10 +165,10 @@ def test_case_figures(world, cw):
     c = figures.case_figures(world.district, *Y2016, today=today)
     assert c["raised"] == 6  # 4 xixiang + target + fuyong; the merged duplicate is not
     assert c["resolved"] == 4
-    assert c["resolution_rate"] == round(4 / 6, 4)
+    assert c["resolution_rate"] == 0.667  # rounded once, to 0.1 %
     assert c["on_time_rate"] == 0.75  # the handed-over case was late
     assert c["followed_up"] == 3
-    assert c["satisfaction_rate"] == round(2 / 3, 4)
+    assert c["satisfaction_rate"] == 0.667
     assert c["satisfaction"] == round((5 + 3 + 2) / 3, 2)
     assert c["median_days_to_resolve"] == 14.5  # 3, 9, 20 and 71 days
     assert c["overdue_now"] == 2  # the December case and the open merge target

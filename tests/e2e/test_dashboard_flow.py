@@ -26,7 +26,7 @@ def test_leader_dashboard_drilldown_and_docx(page, world, tmp_path):
     from docx import Document
 
     text = "\n".join(p.text for p in Document(path).paragraphs)
-    assert "2016年工作报告" in text and "共有会员2个" in text
+    assert "2016年工作报告" in text and "共有企业会员2家" in text
     # A quarter: the selector reloads the page for Q3, figures and links follow it.
     page.select_option("#quarter", "3")
     expect(page.locator("h1")).to_contain_text("2016 Q3")

@@ -80,6 +80,11 @@ def test_coverage_figures_per_year(party):
     assert district["party"]["organization_coverage"] == 0.6
     fuyong = next(c for c in district["children"] if c["org"]["code"] == "d.fuyong")
     assert fuyong["party"]["organization_coverage"] == 0.0
+    # the grouped figures of each child are those it gets asked alone
+    for child in district["children"]:
+        org = w.xixiang if child["org"]["code"] == "d.xixiang" else w.fuyong
+        alone = party_figures(org, datetime.date(2017, 1, 1), datetime.date(2017, 12, 31))
+        assert child["party"] == alone
 
 
 def test_dissolved_organization_no_longer_covers(party):

@@ -17,6 +17,7 @@ Counting rules:
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +27,7 @@ from chamber.core.dates import day_span
 from chamber.orgs.models import Organization
 
 from .choices import COUNTED_STATUSES, DonationKind, EventKind, level_rank
-from .models import CheckIn, Donation, Event, EventCoOrganizer, Honor
+from .models import CheckIn, Donation, Event, EventCoOrganizer, Honor, Meeting
 from .money import from_cents, sum_cents
 
 
@@ -132,13 +133,106 @@ def donation_figures(org: Organization, start: datetime.date, end: datetime.date
     }
 
 
+def donation_figures_with_children(
+    org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """`donation_figures` of `org` and of each child: the sums grouped by recording
+    organisation (a donation belongs to one), the distinct donors as sets."""
+    owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
+    mine = donation_figures(org, start, end)
+    sums: dict[int, dict[str, int]] = {c.pk: defaultdict(int) for c in children}
+    rows = (
+        donations_of(org)
+        .filter(date__lte=end)
+        .values("organization_id")
+        .annotate(
+            money=sum_cents(filter=Q(date__gte=start, kind=DonationKind.MONEY)),
+            goods=sum_cents(filter=Q(date__gte=start, kind=DonationKind.IN_KIND)),
+            cumulative=sum_cents(),
+            count=Count("id", filter=Q(date__gte=start)),
+        )
+    )
+    for row in rows:
+        if (child := owner.get(row["organization_id"])) is not None:
+            for key in ("money", "goods", "cumulative", "count"):
+                sums[child][key] += row[key]
+    donors: dict[int, set[tuple[str, int]]] = {c.pk: set() for c in children}
+    for org_id, ent, person in (
+        donations_of(org)
+        .filter(date__range=(start, end))
+        .values_list("organization_id", "enterprise_id", "person_id")
+        .distinct()
+    ):
+        if (child := owner.get(org_id)) is not None:
+            donors[child].add(("e", ent) if ent is not None else ("p", person))
+    theirs = {}
+    for c in children:
+        s = sums[c.pk]
+        money, goods = from_cents(s["money"]), from_cents(s["goods"])
+        theirs[c.pk] = {
+            "money": money,
+            "goods": goods,
+            "total": money + goods,
+            "cumulative": from_cents(s["cumulative"]),
+            "count": s["count"],
+            "donors": len({d for d in donors[c.pk] if d[1] is not None}),
+        }
+    return mine, theirs
+
+
+def meeting_figures_with_children(
+    org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
+) -> tuple[dict[str, int], dict[int, dict[str, int]]]:
+    owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
+    held: dict[int, int] = defaultdict(int)
+    total = 0
+    for org_id, count in (
+        meetings_in(org, start, end)
+        .values_list("term__council__organization_id")
+        .annotate(n=Count("id"))
+    ):
+        total += count
+        if (child := owner.get(org_id)) is not None:
+            held[child] += count
+    return {"held": total}, {c.pk: {"held": held[c.pk]} for c in children}
+
+
+def honor_figures_with_children(
+    org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
+) -> tuple[list[dict], dict[int, list[dict]]]:
+    """`honor_figures` of `org` and of each child, from the org's one list."""
+    owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
+    rows = _honor_rows(org, start, end)
+    mine = [h for _o, h in rows]
+    return mine, {c.pk: [h for o, h in rows if owner.get(o) == c.pk] for c in children}
+
+
 def cumulative_donations(org: Organization, up_to: datetime.date) -> Decimal:
     """Everything donated (money and valued goods) up to and including `up_to`."""
     return from_cents(donations_of(org).filter(date__lte=up_to).aggregate(c=sum_cents())["c"])
 
 
+def meetings_in(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Meeting]:
+    """Council meetings (执委会, 理事会, 常委会) of the subtree's organisations held in
+    [start, end]."""
+    return Meeting.objects.filter(
+        term__council__organization_id__in=org.subtree_ids, date__range=(start, end)
+    ).order_by()
+
+
+def meeting_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """`held`: the count of `meetings_in`."""
+    return {"held": meetings_in(org, start, end).count()}
+
+
 def honor_figures(org: Organization, start: datetime.date, end: datetime.date) -> list[dict]:
     """Honours recorded in `org`'s subtree for the years [start.year, end.year]."""
+    return [h for _org_id, h in _honor_rows(org, start, end)]
+
+
+def _honor_rows(
+    org: Organization, start: datetime.date, end: datetime.date
+) -> list[tuple[int, dict]]:
     rows = (
         Honor.objects.filter(
             organization_id__in=org.subtree_ids, year__gte=start.year, year__lte=end.year
@@ -147,23 +241,26 @@ def honor_figures(org: Organization, start: datetime.date, end: datetime.date) -
         .order_by("year", level_rank(), "organization__path", "title", "id")
     )
     return [
-        {
-            "title": h.title,
-            "level": h.level,
-            "awarding_body": h.awarding_body,
-            "year": h.year,
-            "recipient": h.enterprise.name
-            if h.enterprise
-            else h.person.name
-            if h.person
-            else h.organization.display_name,
-            "recipient_kind": "enterprise"
-            if h.enterprise_id
-            else "person"
-            if h.person_id
-            else "organization",
-            "organization": h.organization.code,
-        }
+        (
+            h.organization_id,
+            {
+                "title": h.title,
+                "level": h.level,
+                "awarding_body": h.awarding_body,
+                "year": h.year,
+                "recipient": h.enterprise.name
+                if h.enterprise
+                else h.person.name
+                if h.person
+                else h.organization.display_name,
+                "recipient_kind": "enterprise"
+                if h.enterprise_id
+                else "person"
+                if h.person_id
+                else "organization",
+                "organization": h.organization.code,
+            },
+        )
         for h in rows
     ]
 

@@ -6,20 +6,24 @@ Each record is counted once: a visit belongs to the chamber that made it and a c
 to the organisation that received it, so a district figure is its subtree's records,
 and distinct enterprises are counted as a set, never summed across chambers.
 
-Definitions (all rates are floats 0..1, None when nothing to divide by):
-- visits.count: visits in the period (家次); visits.enterprises: distinct enterprises
-  visited (家).
+Definitions (all rates are floats 0..1 rounded once to 0.1 % by core.rates, None when
+nothing to divide by):
+- visits.count: (visit, enterprise) pairs in the period (家次: an enterprise counts
+  once per visit to it); visits.visits: visit records (次); visits.enterprises:
+  distinct enterprises visited (家). Always count ≥ enterprises and count ≥ visits.
 - cases.raised: cases received in the period, less those merged into another (the
   same problem, counted there).
 - cases.resolved: cases whose (latest) resolution date is in the period.
-- resolution_rate: of the cases raised in the period and not rejected, the share
-  resolved by the period's end.
-- on_time_rate: of the cases resolved in the period that had a due date, the share
-  resolved on or before it.
+- resolution_rate = accepted_resolved / accepted: of the cases raised in the period and
+  not rejected (accepted, 受理), the share resolved by the period's end. Its cohort is
+  the period's intake, so it is not resolved / raised (cases resolved in the period
+  include earlier years' intake).
+- on_time_rate = resolved_on_time / resolved_with_deadline: of the cases resolved in
+  the period that had a due date, the share resolved on or before it (按期办结率).
 - reopened_rate: of the cases raised in the period that were ever resolved, the share
   reopened after an unsatisfied follow-up.
-- satisfaction_rate: of the follow-ups in the period, the share satisfied or basically
-  satisfied; satisfaction: their mean score (1–5).
+- satisfaction_rate = satisfied / followed_up: of the follow-ups in the period, the share
+  satisfied or basically satisfied; satisfaction: their mean score (1–5).
 - median_days_to_resolve: calendar days from receipt to resolution, median over the
   cases resolved in the period.
 - overdue_now: open cases past their due date on `today` (not limited to the period).
@@ -47,6 +51,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from chamber.core.dates import day_span
+from chamber.core.rates import rate
 from chamber.members.models import Membership
 from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
@@ -59,8 +64,7 @@ def year_range(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+_rate = rate  # one rounding for every rate (chamber.core.rates)
 
 
 def _children(org: Organization, start: datetime.date, end: datetime.date) -> list[Organization]:
@@ -71,6 +75,53 @@ def _children(org: Organization, start: datetime.date, end: datetime.date) -> li
             Q(closed__isnull=True) | Q(closed__gt=start),
         ).order_by("sort_order", "code")
     )
+
+
+# --- The records behind each figure --------------------------------------------------------
+#
+# Each figure is defined once, here: as the queryset of the records it counts. The
+# aggregates below count the same conditions, the report's drill-down lists and the
+# dashboard's charts read these querysets, and tests check that the counts agree.
+
+
+def visit_records(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Visit]:
+    """visits.visits (次): the visit records of the subtree in the period."""
+    return Visit.objects.filter(_subtree(org), date__range=(start, end)).order_by()
+
+
+def visit_pairs(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet:
+    """visits.count (家次): the (visit, enterprise) links of the period's visits."""
+    return Visit.enterprises.through.objects.filter(
+        visit__organization_id__in=org.subtree_ids, visit__date__range=(start, end)
+    ).order_by()
+
+
+def visited_enterprises(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet:
+    """visits.enterprises (家): the distinct enterprises of the period's visits."""
+    from chamber.members.models import Enterprise
+
+    return Enterprise.objects.filter(
+        id__in=visit_pairs(org, start, end).values("enterprise_id")
+    ).order_by()
+
+
+def raised_condition(start: datetime.date, end: datetime.date) -> Q:
+    """cases.raised: received in the period, less those merged into another case (the
+    same problem, counted there)."""
+    return Q(received_on__range=(start, end)) & ~Q(status=Status.MERGED)
+
+
+def resolved_condition(start: datetime.date, end: datetime.date) -> Q:
+    """cases.resolved: the (latest) resolution in the period, whenever received."""
+    return Q(resolved_on__range=(start, end))
+
+
+def raised_cases(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    return Case.objects.filter(_subtree(org)).filter(raised_condition(start, end)).order_by()
+
+
+def resolved_cases(org: Organization, start: datetime.date, end: datetime.date) -> QuerySet[Case]:
+    return Case.objects.filter(_subtree(org)).filter(resolved_condition(start, end)).order_by()
 
 
 # --- Visits ------------------------------------------------------------------------------
@@ -90,37 +141,45 @@ def _visit_figures(
     """Visit figures of `org`'s subtree (key TOTAL), of each child (its pk) and, with
     children, of the records no child holds (key None), from two queries.
 
-    Visits are counted by the database per organisation and kind (additive); the
-    distinct enterprises of each group and kind come from one list of the distinct
-    (organisation, kind, enterprise) triples of the period, worked into sets here: one
+    Visit records (次) are counted by the database per organisation and kind (additive);
+    the (visit, enterprise) pairs (家次) and the distinct enterprises (家) of each group
+    and kind come from one list of the distinct (organisation, kind, enterprise) triples
+    of the period with the number of their pairs, worked into sums and sets here: one
     pass over the links instead of a COUNT(DISTINCT) per group and kind."""
     owner = {org_id: child.pk for child in children for org_id in child.subtree_ids}
-    visits = Visit.objects.filter(_subtree(org), date__range=(start, end)).order_by()
-    counts = visits.values_list("organization_id", "kind").annotate(n=Count("id"))
+    counts = (
+        visit_records(org, start, end)
+        .values_list("organization_id", "kind")
+        .annotate(n=Count("id"))
+    )
     triples = (
-        Visit.enterprises.through.objects.filter(
-            visit__organization_id__in=org.subtree_ids, visit__date__range=(start, end)
-        )
-        .order_by()
+        visit_pairs(org, start, end)
         .values_list("visit__organization_id", "visit__kind", "enterprise_id")
-        .distinct()
+        .annotate(n=Count("id"))
     )
     keys: list[Any] = [TOTAL] + ([None] + [c.pk for c in children] if children else [])
-    n = {key: defaultdict(int) for key in keys}
+    records = {key: defaultdict(int) for key in keys}
+    pairs = {key: defaultdict(int) for key in keys}
     ents: dict[Any, dict[str | None, set[int]]] = {key: defaultdict(set) for key in keys}
     for org_id, kind, count in counts:
         for key in (TOTAL, owner.get(org_id)) if children else (TOTAL,):
-            n[key][kind] += count
-    for org_id, kind, ent_id in triples:
+            records[key][kind] += count
+    for org_id, kind, ent_id, count in triples:
         for key in (TOTAL, owner.get(org_id)) if children else (TOTAL,):
+            pairs[key][kind] += count
             ents[key][kind].add(ent_id)
             ents[key][None].add(ent_id)
     return {
         key: {
-            "count": sum(n[key].values()),
+            "count": sum(pairs[key].values()),
+            "visits": sum(records[key].values()),
             "enterprises": len(ents[key][None]),
             "by_kind": {
-                kind: {"count": n[key][kind], "enterprises": len(ents[key][kind])}
+                kind: {
+                    "count": pairs[key][kind],
+                    "visits": records[key][kind],
+                    "enterprises": len(ents[key][kind]),
+                }
                 for kind in VisitKind.values
             },
         }
@@ -129,8 +188,8 @@ def _visit_figures(
 
 
 def visit_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Visits in `org`'s subtree from `start` to `end`: count (家次), distinct enterprises
-    (家), and the same by kind."""
+    """Visits in `org`'s subtree from `start` to `end`: count (家次), visits (次),
+    distinct enterprises (家), and the same by kind."""
     return _visit_figures(org, [], start, end)[TOTAL]
 
 
@@ -147,9 +206,9 @@ def visit_figures_with_children(
 
 def _case_aggregates(start: datetime.date, end: datetime.date, today: datetime.date) -> dict:
     """The counts behind every case figure, as conditional aggregates."""
-    raised = Q(received_on__range=(start, end)) & ~Q(status=Status.MERGED)
+    raised = raised_condition(start, end)
     decidable = raised & ~Q(status=Status.REJECTED)
-    resolved = Q(resolved_on__range=(start, end))
+    resolved = resolved_condition(start, end)
     timed = resolved & Q(due_on__isnull=False)
     resolved_by_end = Q(resolved_on__isnull=False, resolved_on__lte=end)
     ever_resolved = decidable & (resolved_by_end | Q(reopen_count__gt=0))
@@ -210,10 +269,16 @@ def _shape(a: dict[str, Any]) -> dict[str, Any]:
         "raised": a["raised"],
         "resolved": a["resolved"],
         "rejected": a["rejected"],
+        # Each rate with its numerator and denominator, so a sentence can name its cohort.
+        "accepted": a["decidable"],
+        "accepted_resolved": a["decided"],
         "resolution_rate": _rate(a["decided"], a["decidable"]),
+        "resolved_with_deadline": a["timed"],
+        "resolved_on_time": a["on_time"],
         "on_time_rate": _rate(a["on_time"], a["timed"]),
         "reopened_rate": _rate(a["reopened"], a["ever_resolved"]),
         "followed_up": a["followed_up"],
+        "satisfied": a["satisfied"],
         "satisfaction_rate": _rate(a["satisfied"], a["followed_up"]),
         "satisfaction": round(a["score_sum"] / a["scores"], 2) if a["scores"] else None,
     }
@@ -400,7 +465,7 @@ def figures(
     def part(key: int | None) -> dict[str, Any]:
         main = {k: v for k, v in cases[key].items() if k not in ("by_category", "by_department")}
         return {
-            "visits": {"count": visits[key]["count"], "enterprises": visits[key]["enterprises"]},
+            "visits": {k: visits[key][k] for k in ("count", "visits", "enterprises")},
             "cases": main,
         }
 

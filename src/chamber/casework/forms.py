@@ -341,3 +341,88 @@ class AttachmentForm(forms.Form):
                 "accept": "image/jpeg,image/png,image/webp,.pdf,.doc,.docx,.xls,.xlsx",
             }
         )
+
+
+def _parse_days(text: str) -> list[tuple[datetime.date, str]]:
+    """Lines of "2027-01-01 元旦" or a run "2027-02-06~2027-02-12 春节" (also "至")."""
+    days: list[tuple[datetime.date, str]] = []
+    errors: list[str] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        span, _sep, name = line.replace("\u3000", " ").partition(" ")
+        first, _t, last = span.replace("至", "~").partition("~")
+        try:
+            start = datetime.date.fromisoformat(first.strip())
+            end = datetime.date.fromisoformat(last.strip()) if last else start
+        except ValueError:
+            errors.append(
+                _("Line %(n)s: write a date as YYYY-MM-DD, or a run as YYYY-MM-DD~YYYY-MM-DD.")
+                % {"n": n}
+            )
+            continue
+        if not start <= end <= start + datetime.timedelta(days=15):
+            errors.append(_("Line %(n)s: a run goes forward and lasts at most 16 days.") % {"n": n})
+            continue
+        while start <= end:
+            days.append((start, name.strip()))
+            start += datetime.timedelta(days=1)
+    if errors:
+        raise forms.ValidationError(errors)
+    return days
+
+
+def _format_days(days) -> str:
+    """The form's text for stored days: runs of consecutive days with one name joined."""
+    lines: list[list] = []
+    for d in days:
+        if lines and lines[-1][2] == d.name and lines[-1][1] + datetime.timedelta(days=1) == d.date:
+            lines[-1][1] = d.date
+        else:
+            lines.append([d.date, d.date, d.name])
+    return "\n".join(
+        f"{a.isoformat()}{'' if a == b else '~' + b.isoformat()} {name}".strip()
+        for a, b, name in lines
+    )
+
+
+class HolidayYearForm(StyledFormMixin, forms.Form):
+    """A year's public holidays and make-up working days, one date or run per line."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    holidays = forms.CharField(
+        label=_("Public holidays"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "2027-01-01 元旦\n2027-02-06~2027-02-12 春节"}
+        ),
+        help_text=_("One date or run per line, then the holiday's name."),
+    )
+    workdays = forms.CharField(
+        label=_("Make-up working days"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2027-02-14 春节调休上班"}),
+        help_text=_("Weekend days worked in exchange (调休), one per line."),
+    )
+    note = forms.CharField(label=_("Source"), max_length=200, required=False)
+
+    def clean_holidays(self):
+        return _parse_days(self.cleaned_data["holidays"])
+
+    def clean_workdays(self):
+        return _parse_days(self.cleaned_data["workdays"])
+
+    @classmethod
+    def for_year(cls, calendar) -> HolidayYearForm:
+        from .choices import DayKind
+
+        days = list(calendar.days.order_by("date"))
+        return cls(
+            initial={
+                "year": calendar.year,
+                "holidays": _format_days([d for d in days if d.kind == DayKind.HOLIDAY]),
+                "workdays": _format_days([d for d in days if d.kind == DayKind.WORKDAY]),
+                "note": calendar.note,
+            }
+        )

@@ -187,6 +187,23 @@ def enterprise_casework(user: Any, enterprise: Enterprise, limit: int = 20) -> d
     }
 
 
+def calendar_years() -> list[dict]:
+    """Each year of the working calendar with its counts of holidays and make-up days."""
+    from django.db.models import Count, Q
+
+    from .choices import DayKind
+    from .models import HolidayCalendar
+
+    return list(
+        HolidayCalendar.objects.annotate(
+            holidays=Count("days", filter=Q(days__kind=DayKind.HOLIDAY)),
+            workdays=Count("days", filter=Q(days__kind=DayKind.WORKDAY)),
+        )
+        .order_by("-year")
+        .values("year", "note", "holidays", "workdays")
+    )
+
+
 def case_timeline(case: Case) -> list[CaseEvent]:
     """The case's events (prefetched by case_detail), each assignment carrying the
     assignee's 姓名 as `assignee_name` (the event data keeps the user name), in one query

@@ -17,4 +17,5 @@ urlpatterns = [
     path("members/<int:pk>/section/", views.member_section, name="member_section"),
     path("figures/", views.figures_page, name="figures"),
     path("leaders/", views.leaders_page, name="leaders"),
+    path("calendar/", views.calendar_page, name="calendar"),
 ]

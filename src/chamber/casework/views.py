@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chamber.core import text
-from chamber.core.pagination import keyset_page
+from chamber.core.pagination import keyset_page, page_size
 from chamber.members import selectors as member_selectors
 from chamber.members.selectors import record_search_condition
 from chamber.orgs import scope
@@ -26,8 +26,9 @@ from chamber.orgs.selectors import top_organizations
 from . import figures as casework_figures
 from . import forms, selectors, services
 from .choices import Step
-from .models import Case
+from .models import Case, HolidayCalendar
 from .services.visits import check_upload
+from .workdays import missing_years
 
 PAGE_SIZE = 50
 
@@ -53,7 +54,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         which = "open"
     qs = selectors.queue(request.user, which, org=org)
     order = "due_on" if which in ("overdue", "due_soon") else "-id"
-    page = keyset_page(qs, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
+    page = keyset_page(
+        qs, order=order, cursor=request.GET.get("cursor"), size=page_size(request, PAGE_SIZE)
+    )
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(
@@ -163,6 +166,7 @@ def _case_page(request: HttpRequest, case: Case, bound: Any = None, status: int 
         )
         for step in steps
     ]
+    start = case.handed_over_on or case.received_on
     return render(
         request,
         "casework/case_detail.html",
@@ -172,6 +176,9 @@ def _case_page(request: HttpRequest, case: Case, bound: Any = None, status: int 
             "step_forms": step_forms,
             "open_step": bound[0] if bound else None,
             "today": timezone.localdate(),
+            # the due date counted Monday to Friday over a year without a calendar
+            "calendar_missing": missing_years(start, case.due_on) if case.due_on else [],
+            "can_edit_calendar": services.calendar.may_edit(request.user),
         },
         status=status,
     )
@@ -264,7 +271,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         selectors.visit_list(request.user, org=org),
         order="-date",
         cursor=request.GET.get("cursor"),
-        size=PAGE_SIZE,
+        size=page_size(request, PAGE_SIZE),
     )
     params = request.GET.copy()
     params.pop("cursor", None)
@@ -491,4 +498,54 @@ def leaders_page(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "met": sum(r["met"] for r in rows),
         },
+    )
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """The working calendar's years; staff who manage reference data add or correct a
+    year (the package has no data for a year until the State Council announces it)."""
+    editable = services.calendar.may_edit(request.user)
+    form = None
+    if editable:
+        if request.method == "POST":
+            form = forms.HolidayYearForm(request.POST)
+            if form.is_valid():
+                d = form.cleaned_data
+                try:
+                    services.save_year(
+                        actor=request.user,
+                        year=d["year"],
+                        holidays=d["holidays"],
+                        workdays=d["workdays"],
+                        note=d["note"],
+                    )
+                except ValidationError as e:
+                    form.add_service_error(e)
+                else:
+                    messages.success(
+                        request, _("The calendar of %(year)s is saved.") % {"year": d["year"]}
+                    )
+                    return redirect("casework:calendar")
+        else:
+            year = request.GET.get("year", "")
+            existing = (
+                HolidayCalendar.objects.filter(year=int(year)).first() if year.isdigit() else None
+            )
+            form = (
+                forms.HolidayYearForm.for_year(existing)
+                if existing
+                else forms.HolidayYearForm(initial={"year": int(year) if year.isdigit() else None})
+            )
+    elif request.method == "POST":
+        raise PermissionDenied
+    this_year = timezone.localdate().year
+    years = selectors.calendar_years()
+    known = {y["year"] for y in years}
+    missing = [y for y in range(this_year, this_year + 2) if y not in known]
+    return render(
+        request,
+        "casework/calendar.html",
+        {"years": years, "missing": missing, "form": form, "editable": editable},
+        status=400 if form is not None and form.is_bound else 200,
     )

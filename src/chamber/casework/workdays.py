@@ -3,7 +3,10 @@
 `chinesecalendar` package, which tracks the State Council's yearly notices; the
 admin can correct or add a year before the package catches up).
 
-A year with no calendar falls back to a plain Monday-to-Friday week.
+A year with no calendar falls back to a plain Monday-to-Friday week (the package has
+no data for years the State Council has not announced yet); pages that compute a
+deadline over such a year say so (`missing_years`), and staff with the MANAGE
+permission add the year's calendar on Chamber's calendar page (services.calendar).
 
 A time limit of N working days ends on the N-th working day after the start day
 (the start day itself is not counted): handed over on Friday 2016-09-30 with 5
@@ -77,6 +80,16 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         cal = WorkCalendar.load(start, end + datetime.timedelta(days=days * 3))
         end = cal.add(start, days)
     return end
+
+
+def missing_years(start: datetime.date, end: datetime.date) -> list[int]:
+    """The years from `start` to `end` that have no holiday calendar: working days in
+    them are counted Monday to Friday."""
+    from .models import HolidayCalendar
+
+    lo, hi = min(start, end).year, max(start, end).year
+    known = set(HolidayCalendar.objects.filter(year__range=(lo, hi)).values_list("year", flat=True))
+    return [y for y in range(lo, hi + 1) if y not in known]
 
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:

@@ -60,3 +60,46 @@ def reset_sequences(*models_: type[models.Model]) -> None:
         with connection.cursor() as cursor:
             for statement in sql:
                 cursor.execute(statement)
+
+
+# Fields whose Python value is what the database stores (exact classes: subclasses, such
+# as encrypted fields, go through their own conversion).
+RAW_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.IntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.OneToOneField,
+)
+
+
+def insert_objects(model: type[models.Model], objs: Sequence[models.Model]) -> int:
+    """Insert unsaved instances of `model` as plain rows (`insert`), several times
+    faster than bulk_create: ids come from an `IdBlock` and are set on the instances;
+    auto_now fields are filled as a save would; values other than plain numbers, text
+    and keys go through their field's conversion for the database."""
+    fields = model._meta.concrete_fields
+    ids = IdBlock(model)
+    auto = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    prep = [(f.attname, None if type(f) in RAW_FIELDS else f.get_db_prep_save) for f in fields]
+    rows = []
+    for obj in objs:
+        obj.pk = ids.take()
+        for f in auto:
+            f.pre_save(obj, add=True)
+        rows.append(
+            tuple(
+                p(getattr(obj, name), connection) if p else getattr(obj, name) for name, p in prep
+            )
+        )
+        obj._state.adding, obj._state.db = False, connection.alias
+    count = insert(model, [f.attname for f in fields], rows)
+    reset_sequences(model)
+    return count

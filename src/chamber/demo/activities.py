@@ -34,14 +34,16 @@ from chamber.activities.models import (
     Registration,
 )
 from chamber.activities.models.events import CODE_ALPHABET, CODE_LENGTH
+from chamber.core import bulk
 from chamber.members.choices import MemberKind
 from chamber.members.models import Membership
 from chamber.orgs.models import Organization
 
 from .charity import build_donations
-from .council import build_council, build_honors
+from .council import build_council, build_council_later, build_honors
+from .timeline import DemoCalendar, calendar_for, numeral, seed_view
 
-YEARS = (2014, 2015, 2016, 2017)
+YEARS = (2014, 2015, 2016, 2017)  # the seed years; later ones: timeline.DemoCalendar
 TZ = timezone.get_default_timezone()
 
 TRAINING_THEMES = [
@@ -113,23 +115,33 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 class Builder:
-    def __init__(self, seed: int, root: Organization, streets: dict[str, Organization]):
-        self.rng = random.Random(seed * 1009 + 17)
+    def __init__(
+        self,
+        seed: int,
+        root: Organization,
+        streets: dict[str, Organization],
+        demo: DemoCalendar,
+        *,
+        later: bool = False,
+    ):
+        """The seed years from the seed's generator, or (`later`) the years after them to
+        the load date from a generator of their own."""
+        self.rng = demo.rng(seed, "activities") if later else random.Random(seed * 1009 + 17)
+        self.years = demo.later_years if later else YEARS
+        self.later = later
+        self.demo = demo
         self.root = root
         self.streets = streets
-        self.codes: set[str] = set()
+        self.codes: set[str] = set(Registration.objects.values_list("code", flat=True))
+        view = (lambda j, lft: (j, lft)) if later else seed_view
         self.members = [
             Member(
-                enterprise_id=m.enterprise_id,
-                person_id=m.representative_id,
-                org_id=m.organization_id,
-                joined=m.joined,
-                left=m.left,
-                rank=m.rank,
+                m.enterprise_id, m.representative_id, m.organization_id, *view(joined, left), m.rank
             )
             for m in Membership.objects.filter(kind=MemberKind.ENTERPRISE)
             .only("enterprise_id", "representative_id", "organization_id", "joined", "left", "rank")
             .order_by("id")
+            for joined, left in [(m.joined, m.left)]
         ]
         self.street_ids = {code: org.pk for code, org in streets.items()}
         self.events: list[Event] = []
@@ -184,12 +196,15 @@ class Builder:
         co: list[Organization] = (),
         open_to_own: bool = False,
         plan: dict | None = None,
-    ) -> Event:
+    ) -> Event | None:
+        if day > self.demo.horizon:
+            return None  # not announced yet
         ev = Event(
             organization=org,
             kind=kind,
             title=title,
-            status=EventStatus.CLOSED,
+            # held, or open for sign-up from the load date on
+            status=EventStatus.CLOSED if day < self.demo.today else EventStatus.ANNOUNCED,
             starts_at=_at(day, hours[0]),
             ends_at=_at(day + datetime.timedelta(days=days - 1), hours[1]),
             place=place,
@@ -213,7 +228,7 @@ class Builder:
     def build_events(self) -> None:
         rng = self.rng
         root, s = self.root, self.streets
-        for year in YEARS:
+        for year in self.years:
             # in the tree's order, whatever order the dict came in: the same seed, the same data
             in_force = sorted(
                 (c for c in s if s[c].is_in_force(datetime.date(year, 6, 30))),
@@ -269,7 +284,7 @@ class Builder:
                 plan={"target": exhibitors, "party": (2, 4), "show": 1.0, "by_enterprise": True},
             )
             if year >= 2016:
-                nth = "首届" if year == 2016 else "第二届"
+                nth = f"第{numeral(year - 2015)}届" if year > 2016 else "首届"
                 self.event(
                     org=s["songgang"],
                     kind=EventKind.EXHIBITION,
@@ -430,6 +445,7 @@ class Builder:
         shows: list[tuple[Registration, int, datetime.datetime]] = []
         for ev, plan in self.plans:
             day = timezone.localtime(ev.starts_at).date()
+            held = day < self.demo.today
             organiser = ev.organization
             pool = self.pool(organiser, day)
             if not pool:
@@ -444,10 +460,11 @@ class Builder:
                     size = min(left, rng.randint(5, 30))
                     left -= size
                     reg = self._reg(ev, m, size, by_enterprise=True)
-                    regs.append(reg)
-                    shows.append(
-                        (reg, size, ev.starts_at + datetime.timedelta(minutes=rng.randint(-40, 10)))
-                    )
+                    at = ev.starts_at + datetime.timedelta(minutes=rng.randint(-40, 10))
+                    if self._signed_up(reg):
+                        regs.append(reg)
+                        if held:
+                            shows.append((reg, size, at))
                 continue
             lo, hi = plan["party"]
             chosen = rng.sample(pool, min(len(pool), plan["target"]))
@@ -458,12 +475,13 @@ class Builder:
                     break
                 seats += size
                 reg = self._reg(ev, m, size, by_enterprise=plan.get("by_enterprise", False))
-                regs.append(reg)
+                if self._signed_up(reg):
+                    regs.append(reg)
                 if rng.random() < plan["show"]:
                     came = size if rng.random() < 0.85 else rng.randint(1, size)
-                    shows.append(
-                        (reg, came, ev.starts_at + datetime.timedelta(minutes=rng.randint(-30, 20)))
-                    )
+                    at = ev.starts_at + datetime.timedelta(minutes=rng.randint(-30, 20))
+                    if held:
+                        shows.append((reg, came, at))
             # a few cancellations, as on any sign-up list
             taken = {m.enterprise_id for m in chosen}
             for m in rng.sample(pool, min(len(pool), 3)):
@@ -472,8 +490,9 @@ class Builder:
                 reg = self._reg(ev, m, 1, by_enterprise=False)
                 reg.status = RegistrationStatus.CANCELLED
                 reg.status_changed_at = reg.registered_at + datetime.timedelta(days=1)
-                regs.append(reg)
-        Registration.objects.bulk_create(regs, batch_size=2000)
+                if held:
+                    regs.append(reg)
+        bulk.insert_objects(Registration, regs)
         checks = [
             CheckIn(
                 registration=reg,
@@ -485,9 +504,13 @@ class Builder:
             )
             for reg, came, at in shows
         ]
-        CheckIn.objects.bulk_create(checks, batch_size=2000)
+        bulk.insert_objects(CheckIn, checks)
         self.counts["registrations"] = len(regs)
         self.counts["check_ins"] = len(checks)
+
+    def _signed_up(self, reg: Registration) -> bool:
+        """Whether a sign-up happened by the load date (the seed years': all)."""
+        return timezone.localtime(reg.registered_at).date() <= self.demo.today
 
     def _reg(self, ev: Event, m: Member, size: int, *, by_enterprise: bool) -> Registration:
         return Registration(
@@ -502,12 +525,41 @@ class Builder:
 
 
 def build_activities(
-    *, seed: int, root: Organization, streets: dict[str, Organization]
+    *,
+    seed: int,
+    root: Organization,
+    streets: dict[str, Organization],
+    demo: DemoCalendar | None = None,
 ) -> dict[str, int]:
-    builder = Builder(seed, root, streets)
+    """The demo's activities, the seed years and the later ones (build_all runs the two
+    parts apart, the members' later years between them)."""
+    demo = calendar_for(demo)
+    counts = build_activities_seed(seed=seed, root=root, streets=streets, demo=demo)
+    counts.update(build_activities_later(seed=seed, root=root, streets=streets, demo=demo))
+    return counts
+
+
+def build_activities_seed(
+    *, seed: int, root: Organization, streets: dict[str, Organization], demo: DemoCalendar
+) -> dict[str, int]:
+    builder = Builder(seed, root, streets, demo)
     builder.build_events()
     builder.build_sign_ups()
     build_donations(builder)
     build_council(builder)
     build_honors(builder)
     return builder.counts
+
+
+def build_activities_later(
+    *, seed: int, root: Organization, streets: dict[str, Organization], demo: DemoCalendar
+) -> dict[str, int]:
+    """The years after the seed years: events held and events announced for the coming
+    weeks, donations, the council's later terms and meetings, honours."""
+    builder = Builder(seed, root, streets, demo, later=True)
+    builder.build_events()
+    builder.build_sign_ups()
+    build_donations(builder)
+    build_council_later(builder)
+    build_honors(builder)
+    return {f"{k} after 2017": v for k, v in builder.counts.items()}

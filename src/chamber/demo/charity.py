@@ -1,4 +1,4 @@
-"""Demo donations and funds 2014–2017: above 100 million yuan by the end of 2016 (the
+"""Demo donations and funds from 2014 to the load date: above 100 million yuan by the end of 2016 (the
 seed's "累计超过1亿元"), money and valued goods, for the charity run and other
 events, campaigns, paired assistance, 福永's 福商公益基金会 (from 2015) and the
 district's fund, which pay out most of what they receive."""
@@ -18,7 +18,6 @@ from chamber.members.choices import Rank
 if TYPE_CHECKING:
     from .activities import Builder
 
-YEARS = (2014, 2015, 2016, 2017)
 PAIRED = ["广西百色市田阳县", "河源市紫金县", "汕尾市陆河县", "贵州毕节市纳雍县"]
 CAMPAIGNS = ["广东扶贫济困日", "春节慰问困难群众", "助学圆梦行动", "爱心助残 情暖你我"]
 
@@ -27,22 +26,32 @@ CAMPAIGNS = ["广东扶贫济困日", "春节慰问困难群众", "助学圆梦�
 
 
 def build_donations(b: Builder) -> None:
+    """The donations of the builder's years (the funds are made with the first)."""
     rng = b.rng
     root, s = b.root, b.streets
-    fushang = Fund.objects.create(
+    today = b.demo.today
+    fushang, _ = Fund.objects.get_or_create(
         organization=s["fuyong"],
         name="福商公益基金会",
-        description="福永街道工商联（商会）发起成立的公益基金会，扶贫济困、助学助残。",
-        founded=datetime.date(2015, 9, 10),
+        defaults={
+            "description": "福永街道工商联（商会）发起成立的公益基金会，扶贫济困、助学助残。",
+            "founded": datetime.date(2015, 9, 10),
+        },
     )
-    guangcai = Fund.objects.create(
+    guangcai, _ = Fund.objects.get_or_create(
         organization=root,
         name="宝安区工商联光彩事业基金",
-        description="用于对口帮扶、扶贫济困和光彩事业。",
-        founded=datetime.date(2010, 5, 1),
+        defaults={
+            "description": "用于对口帮扶、扶贫济困和光彩事业。",
+            "founded": datetime.date(2010, 5, 1),
+        },
     )
     by_street = {code: s[code].pk for code in s}
-    charity_events = [e for e in b.events if e.kind == EventKind.CHARITY]
+    charity_events = [
+        e
+        for e in b.events
+        if e.kind == EventKind.CHARITY and timezone.localtime(e.starts_at).date() <= today
+    ]
     big = [m for m in b.members if m.rank in (Rank.PRESIDENT, Rank.VICE_PRESIDENT)]
     rows: list[Donation] = []
     receipts: dict[int, int] = {}
@@ -51,7 +60,7 @@ def build_donations(b: Builder) -> None:
         receipts[org_id] = receipts.get(org_id, 0) + 1
         return f"JZ{year}-{org_id:02d}-{receipts[org_id]:05d}"
 
-    for year in YEARS:
+    for year in b.years:
         start = datetime.date(year, 1, 1)
         # (how many, amount range in yuan, kind share of goods)
         tiers = [
@@ -62,6 +71,8 @@ def build_donations(b: Builder) -> None:
         for count, (lo, hi), goods_share in tiers:
             for _ in range(count):
                 day = start + datetime.timedelta(days=rng.randrange(365))
+                if day > today:
+                    continue  # the rest of the year has not happened yet
                 pool = big if hi > 1_000_000 and big else b.members
                 m = rng.choice(pool)
                 if not m.active(day):
@@ -88,8 +99,9 @@ def build_donations(b: Builder) -> None:
                     purpose, fund, recorder = DonationPurpose.FUND, fushang, s["fuyong"].pk
                 elif roll < 0.25:
                     purpose, fund, recorder = DonationPurpose.FUND, guangcai, root.pk
-                elif roll < 0.45:
-                    same_year = [e for e in charity_events if e.starts_at.year == year]
+                elif roll < 0.45 and (
+                    same_year := [e for e in charity_events if e.starts_at.year == year]
+                ):
                     event = rng.choice(same_year)
                     purpose, recorder = DonationPurpose.EVENT, event.organization_id
                     day = max(day, timezone.localtime(event.starts_at).date())
@@ -128,14 +140,14 @@ def build_donations(b: Builder) -> None:
     for fund in (fushang, guangcai):
         income = {
             y: sum((d.amount for d in rows if d.fund is fund and d.date.year == y), Decimal(0))
-            for y in YEARS
+            for y in b.years
         }
-        for year in YEARS:
+        for year in b.years:
             budget = (income[year] * Decimal("0.7")).quantize(Decimal("0.01"))
             parts = 4
             for i in range(parts):
                 amount = (budget / parts).quantize(Decimal("0.01"))
-                if amount <= 0:
+                if amount <= 0 or datetime.date(year, 3 * i + 3, 20) > today:
                     continue
                 spend.append(
                     FundSpending(

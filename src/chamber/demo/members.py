@@ -1,5 +1,6 @@
 """Demo member register: enterprises with valid credit codes, their people,
-memberships from 2013 with growth that differs by street, the 2017 split, and dues.
+memberships from 2013 with growth that differs by street, the 2017 split, and dues;
+then (build_members_later) the years after 2017 to the load date.
 
 Rows are written in bulk (no per-row audit entries: the demo is loaded, not edited), in
 chunks so memory stays flat at a million members. Derived fields (pinyin, initials,
@@ -31,11 +32,12 @@ from chamber.members.models import (
     Person,
     Tag,
 )
-from chamber.members.roles import backfill_representatives
+from chamber.members.roles import ROLE_REPRESENTATIVE, backfill_representatives
 from chamber.members.sizing import compute_size_class
 from chamber.orgs.models import Organization
 
 from .orgs import SPLIT, STREETS
+from .timeline import DemoCalendar
 
 # Street: (weight in the register, relative growth per year 2013..2017, share moved
 # to the new street at the split). 石岩 quadruples in three years (the seed).
@@ -472,3 +474,119 @@ class _Writer:
                         f"BA{year}{due_id:07d}",
                     )
                 )
+
+
+# --- the years after the seed years ------------------------------------------------------
+
+LATER_LEAVE_RATE = 0.008  # members leaving a year after 2017 (about as many as join)
+LATER_REASONS = ["企业迁出宝安", "企业注销", "自愿退会", "企业迁出宝安"]
+DUES_PAID_SHARE = 0.88
+
+
+def build_members_later(*, seed: int, demo: DemoCalendar) -> dict[str, int]:
+    """The register after 2017, to the load date, without touching a seed-year record:
+    the members who joined in 2017 and have no record yet (no event, visit, case,
+    donation, honour, post or seat) join in a later year instead, which gives every later
+    year its new members; some members leave each later year; each year's dues are
+    raised, most of them paid in the first half of the year (this year's to date)."""
+    rng = demo.rng(seed, "members")
+    moved = _redate_2017_joiners(rng, demo)
+    left = _later_leavers(rng, demo)
+    # the representatives' roles follow their memberships' new dates
+    EnterpriseRole.objects.filter(
+        role=ROLE_REPRESENTATIVE, enterprise_id__in=[m.enterprise_id for m in moved + left]
+    ).delete()
+    backfill_representatives(Membership, EnterpriseRole)
+    dues, payments = _later_dues(rng, demo)
+    bulk.reset_sequences(Due, Payment)
+    _dues_rates()
+    return {
+        "members joining after 2017": len(moved),
+        "members leaving after 2017": len(left),
+        "dues after 2017": dues,
+        "payments after 2017": payments,
+    }
+
+
+def _redate_2017_joiners(rng: random.Random, demo: DemoCalendar) -> list[Membership]:
+    from chamber.activities.models import Donation, Honor, Registration, TermMember
+    from chamber.casework.models import Case, Visit
+    from chamber.politics.models import PoliticalPost, Proposal
+
+    ents: set[int] = set()
+    for model in (Registration, Case, Donation, Honor, TermMember):
+        ents.update(model.objects.exclude(enterprise=None).values_list("enterprise_id", flat=True))
+    ents.update(Visit.enterprises.through.objects.values_list("enterprise_id", flat=True))
+    people: set[int] = set()
+    for model in (Registration, PoliticalPost, TermMember):
+        people.update(model.objects.exclude(person=None).values_list("person_id", flat=True))
+    people.update(Proposal.objects.values_list("lead_id", flat=True))
+    people.update(Proposal.co_submitters.through.objects.values_list("person_id", flat=True))
+    people.update(Visit.leaders.through.objects.values_list("person_id", flat=True))
+    start, end = datetime.date(2017, 1, 1), datetime.date(2017, 12, 31)
+    candidates = [
+        m
+        for m in Membership.objects.filter(
+            joined__range=(start, end), left=None, moved_from=None, kind=MemberKind.ENTERPRISE
+        ).order_by("id")
+        if m.enterprise_id not in ents and m.representative_id not in people
+    ]
+    years = list(demo.later_years)
+    weights = [1 + 0.05 * (y - years[0]) for y in years]
+    changed = []
+    for m in candidates:
+        # the same day of a later year (timeline.seed_view finds the seed's day again)
+        year = rng.choices(years, weights)[0]
+        if m.joined.replace(year=year) > demo.today:
+            continue  # later this year than the load date: stays in 2017
+        m.joined = m.joined.replace(year=year)
+        changed.append(m)
+    Membership.objects.bulk_update(changed, ["joined"], batch_size=2000)
+    # their 2017 dues were never raised
+    Payment.objects.filter(due__membership__in=changed, due__year__lt=2018).delete()
+    Due.objects.filter(membership__in=changed, year__lt=2018).delete()
+    return changed
+
+
+def _later_leavers(rng: random.Random, demo: DemoCalendar) -> list[Membership]:
+    changed = []
+    active = list(Membership.objects.filter(left=None, kind=MemberKind.ENTERPRISE).order_by("id"))
+    for m in active:
+        for year in demo.later_years:
+            if m.joined.year >= year or rng.random() >= LATER_LEAVE_RATE * demo.elapsed(year):
+                continue
+            m.left = demo.day_in(rng, year, last=demo.last_day(year))
+            m.left_reason = rng.choice(LATER_REASONS)
+            changed.append(m)
+            break
+    Membership.objects.bulk_update(changed, ["left", "left_reason"], batch_size=2000)
+    return changed
+
+
+def _later_dues(rng: random.Random, demo: DemoCalendar) -> tuple[int, int]:
+    due_ids, payment_ids = bulk.IdBlock(Due), bulk.IdBlock(Payment)
+    dues, payments = [], []
+    rows = (
+        Membership.objects.filter(kind=MemberKind.ENTERPRISE)
+        .order_by("id")
+        .values_list("id", "rank", "joined", "left")
+    )
+    for member_id, rank, joined, left in rows.iterator(chunk_size=5000):
+        for year in demo.later_years:
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            if joined > min(end, demo.today) or (left is not None and left <= start):
+                continue
+            due_id = due_ids.take()
+            amount = DUE_BY_RANK[rank]
+            dues.append((due_id, member_id, year, amount, ""))
+            paid = max(datetime.date(year, rng.randint(1, 6), rng.randint(1, 28)), joined)
+            if rng.random() < DUES_PAID_SHARE and paid <= demo.today:
+                method = rng.choice(PaymentMethod.values)
+                receipt = f"BA{year}{due_id:07d}"
+                payments.append((payment_ids.take(), due_id, paid, amount, method, receipt))
+    with transaction.atomic():
+        bulk.insert(Due, ["id", "membership_id", "year", "amount", "note"], dues)
+        bulk.insert(
+            Payment, ["id", "due_id", "paid_on", "amount", "method", "receipt_no"], payments
+        )
+    return len(dues), len(payments)

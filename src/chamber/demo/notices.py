@@ -13,8 +13,8 @@ from chamber.casework.models import CaseEvent
 from chamber.notify import rules, services
 
 
-def build_notices() -> dict[str, int]:
-    today = timezone.localdate()
+def build_notices(today: datetime.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()  # the demo's load date (build_all)
     notices = []
     recent = (
         CaseEvent.objects.filter(step=Step.ASSIGN, case__assignee__isnull=False)

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime
 import random
 
-from django.utils import timezone
-
 from chamber.members.models import Membership, Person
 from chamber.orgs.models import Organization
 from chamber.party.models import PartyOrganization, PartyOrgKind, PartyProfile
 
 
-def build_party(*, seed: int, streets: dict[str, Organization]) -> dict[str, int]:
+def build_party(
+    *, seed: int, streets: dict[str, Organization], today: datetime.date
+) -> dict[str, int]:
     rng = random.Random(seed * 7919 + 18)
     made = profiles = 0
     for code in sorted(streets):
@@ -36,7 +36,7 @@ def build_party(*, seed: int, streets: dict[str, Organization]) -> dict[str, int
         small: list[tuple[int, datetime.date]] = []
         for ent_id, name, employees, joined in rows:
             founded = joined + datetime.timedelta(days=rng.randint(30, 900))
-            if founded > timezone.localdate():
+            if founded > today:
                 continue
             if (employees or 0) >= 50 and rng.random() < 0.17:
                 po = PartyOrganization.objects.create(

@@ -2,7 +2,8 @@
 35 members elected to the 5th district CPPCC and 14 to the 6th district people's
 congress, 91 members holding posts at some level at the end of 2016, and 60-odd
 proposals, motions and suggestions submitted in 2016, each taken through its
-lifecycle to a realistic outcome (and left where it stood on 31 December 2017).
+lifecycle to a realistic outcome (and left where it stands on the load date).
+The later terms' posts and proposals come from `later.py`.
 
 People are drawn deterministically (for the seed) from the demo's members in office
 at the end of 2016, council members first. Rows are bulk-created with the fields the
@@ -38,9 +39,10 @@ from chamber.politics.models import (
     Topic,
 )
 
+from .timeline import SEED_LAST_DAY, DemoCalendar, add_years, calendar_for
+
 D = datetime.date
 SEED_YEAR_END = D(2016, 12, 31)
-CUTOFF = D(2017, 12, 31)  # the demo's records stop here; later steps are not taken
 ELECTION = D(2016, 11, 28)  # 5th district CPPCC and 6th congress begin (unconfirmed date)
 
 # Seats: (key, body, level, place, term, start, end or None). Dates unconfirmed.
@@ -272,13 +274,14 @@ class _Life:
     """One proposal's simulated life: its steps and the fields they leave behind."""
 
     proposal: Proposal
+    cutoff: datetime.date  # the load date: later steps have not been taken yet
     steps: list[ProposalStep] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     co_handlers: list[HandlingUnit] = field(default_factory=list)
 
     def step(self, step: str, on: datetime.date, to: str, unit=None, note: str = "") -> bool:
         """Take a step unless it falls after the cutoff (then the life stops here)."""
-        if on > CUTOFF:
+        if on > self.cutoff:
             return False
         p = self.proposal
         self.steps.append(
@@ -337,7 +340,7 @@ def _live(rng, life: _Life, units: list[HandlingUnit], lead_unit, co_unit, merge
             deadlines.add_months(p.assigned_on, rng.randint(4, 6)),
             deadlines.latest_reply_due(p.assigned_on),
         )
-        ext_on = min(p.reply_due - _days(rng, 3, 15), CUTOFF)
+        ext_on = min(p.reply_due - _days(rng, 3, 15), life.cutoff)
         if ext_on >= on and life.step(
             Step.EXTEND, ext_on, Status.SIGNED, unit=lead_unit, note="涉及多个部门，需协调办理"
         ):
@@ -401,13 +404,24 @@ def _evaluate(life: _Life, on, satisfaction: str) -> bool:
     return True
 
 
+def _text(place: str, topic: str) -> str:
+    return (
+        f"{place or '我国'}在{topic}方面仍有不少企业反映的困难。"
+        "建议：一是加强统筹，明确牵头部门；二是出台配套措施，落实到位；"
+        "三是建立跟踪评估机制，定期向社会公布进展。"
+    )
+
+
 def _kind(rng: random.Random, body: str) -> str:
     if body == Body.CPPCC:
         return ProposalKind.PROPOSAL
     return ProposalKind.MOTION if rng.random() < 0.3 else ProposalKind.SUGGESTION
 
 
-def build_politics(*, seed: int, root: Organization) -> dict[str, int]:
+def build_politics(
+    *, seed: int, root: Organization, demo: DemoCalendar | None = None
+) -> dict[str, int]:
+    demo = calendar_for(demo)
     rng = random.Random(seed * 7919 + 6)
     plan = _posts(rng, _pool(rng))
     PoliticalPost.objects.bulk_create(plan.posts)
@@ -442,16 +456,12 @@ def build_politics(*, seed: int, root: Organization) -> dict[str, int]:
                 session_sitting=sitting,
                 number=f"{first_day.year}{seq:03d}",
                 title=title,
-                text=(
-                    f"{place or '我国'}在{topic_names[0]}方面仍有不少企业反映的困难。"
-                    "建议：一是加强统筹，明确牵头部门；二是出台配套措施，落实到位；"
-                    "三是建立跟踪评估机制，定期向社会公布进展。"
-                ),
+                text=_text(place, topic_names[0]),
                 lead_id=lead,
                 status=Status.DRAFTED,
                 submitted_on=first_day + _days(rng, 0, 2),
             )
-            life = _Life(p)
+            life = _Life(p, cutoff=demo.today)
             if level in UPPER_UNITS:
                 lead_unit = units[rng.choice(unit_names)]
                 co_unit = None
@@ -474,6 +484,12 @@ def build_politics(*, seed: int, root: Organization) -> dict[str, int]:
             lives.append(life)
             topic_rows.append((life, [topics[t] for t in topic_names]))
             co_rows.append((life, co))
+    _write_lives(lives, topic_rows, co_rows)
+    return {"posts": len(plan.posts), "proposals": len(lives)}
+
+
+def _write_lives(lives: list[_Life], topic_rows, co_rows) -> None:
+    """The proposals' steps, replies, topics, co-submitters and co-handlers."""
     steps, replies = [], []
     for life in lives:
         for s in life.steps:
@@ -505,4 +521,144 @@ def build_politics(*, seed: int, root: Organization) -> dict[str, int]:
             for u in life.co_handlers
         ]
     )
-    return {"posts": len(plan.posts), "proposals": len(lives)}
+
+
+# --- the terms after the seed years ------------------------------------------------------
+
+SITTING_KEYS = {key for key, *_rest in SITTINGS}  # the terms whose proposals the demo keeps
+HOME_TOWNS = {"梅州市", "普宁市"}
+RE_ELECTED = 0.6  # share of a term's members elected again to the next one
+SITTING_SHARE = 0.4  # proposals per sitting, per member of the term
+
+
+def build_politics_later(*, seed: int, root: Organization, demo: DemoCalendar) -> dict[str, int]:
+    """Every congress and committee whose term was open at the end of 2017 goes on in
+    five-year terms up to the one in force on the load date: the previous term's posts
+    end the day the next begins, about 60% of its members are elected again and the
+    others are members in office that day; each term sits once a year, and the
+    proposals of each sitting are taken through their lifecycle up to the load date."""
+    rng = demo.rng(seed, "politics")
+    units = _units()
+    topics = {t.name: t for t in Topic.objects.all()}
+    lives: list[_Life] = []
+    topic_rows: list[tuple[_Life, list[Topic]]] = []
+    co_rows: list[tuple[_Life, list[int]]] = []
+    posts = 0
+    numbers: dict[tuple[str, int], int] = {}
+    for key, (body, level, place, term, start, end) in SEATS.items():
+        if end is not None:
+            continue
+        for offset, starts in demo.terms(start):
+            number = term + offset
+            if offset == 0:
+                # the term in force at the end of 2017: its later sittings
+                elected = list(
+                    PoliticalPost.objects.filter(body=body, level=level, place=place, term=number)
+                    .order_by("id")
+                    .values_list("person_id", "organization_id", "sector")
+                )
+            else:
+                previous = PoliticalPost.objects.filter(
+                    body=body, level=level, place=place, end=None
+                ).order_by("id")
+                holders = [(p.person_id, p.organization_id, p.sector) for p in previous]
+                previous.update(end=starts)  # posts end with their term
+                if starts <= SEED_LAST_DAY:
+                    continue  # a term the seed says nothing of: nobody known to be re-elected
+                if place in HOME_TOWNS:
+                    # posts in members' home towns: some of the same people, re-elected
+                    elected = [h for h in holders if rng.random() < RE_ELECTED]
+                else:
+                    elected = _elect(rng, holders, starts)
+                new_posts = [
+                    PoliticalPost(
+                        person_id=person,
+                        organization_id=org,
+                        body=body,
+                        level=level,
+                        place=place,
+                        term=number,
+                        role=(PostRole.MEMBER if body == Body.CPPCC else PostRole.DEPUTY),
+                        sector=sector,
+                        start=starts,
+                        end=None,
+                    )
+                    for person, org, sector in elected
+                ]
+                PoliticalPost.objects.bulk_create(new_posts)
+                posts += len(new_posts)
+            people = [p for p, _o, _s in elected] if key in SITTING_KEYS else []
+            for sitting in range(1, 6):
+                day = add_years(starts, sitting - 1) + datetime.timedelta(
+                    days=0 if sitting == 1 else 7
+                )
+                if day > demo.today or day <= SEED_LAST_DAY or not people:
+                    continue
+                for _ in range(max(1, round(len(people) * SITTING_SHARE))):
+                    seq = numbers[(key, day.year)] = numbers.get((key, day.year), 0) + 1
+                    life, tnames, co = _proposal(
+                        rng, root, units, body, level, place, number, sitting, day, people, demo
+                    )
+                    life.proposal.number = f"{day.year}{seq:03d}"
+                    if life.proposal.filed_on is not None:
+                        life.proposal.file_number = f"立{day.year}{seq:03d}"
+                    life.proposal.save()
+                    lives.append(life)
+                    topic_rows.append((life, [topics[t] for t in tnames]))
+                    co_rows.append((life, co))
+    _write_lives(lives, topic_rows, co_rows)
+    return {"posts after 2017": posts, "proposals after 2017": len(lives)}
+
+
+def _elect(rng: random.Random, holders: list[tuple], starts: datetime.date) -> list[tuple]:
+    """A district term: about 60% re-elected among those still members, the rest drawn
+    from the members' representatives in office on the day."""
+    active = {
+        person: org
+        for person, org in Membership.objects.active(starts)
+        .filter(representative__isnull=False)
+        .order_by("rank", "joined", "id")
+        .values_list("representative_id", "organization_id")
+    }
+    kept = [(p, active[p], s) for p, _o, s in holders if p in active and rng.random() < RE_ELECTED]
+    taken = {p for p, _o, _s in holders} | set(
+        PoliticalPost.objects.filter(end=None).values_list("person_id", flat=True)
+    )
+    fresh = [p for p in list(active)[: len(holders) * 4] if p not in taken]
+    rng.shuffle(fresh)
+    sectors = [s for _p, _o, s in holders] or [""]
+    kept += [(p, active[p], rng.choice(sectors)) for p in fresh[: len(holders) - len(kept)]]
+    return kept
+
+
+def _proposal(rng, root, units, body, level, place, term, sitting, day, people, demo):
+    kind = _kind(rng, body)
+    lead = rng.choice(people)
+    others = [h for h in people if h != lead]
+    co = rng.sample(others, min(len(others), rng.choice([0, 0, 1, 1, 2, 3])))
+    topic_names = rng.sample(sorted(TOPICS), rng.choice([1, 1, 2]))
+    title = f"关于{rng.choice(TOPICS[topic_names[0]])}的{SUFFIX[kind]}"
+    p = Proposal(
+        organization=root,
+        kind=kind,
+        level=level,
+        place=place,
+        session_year=day.year,
+        session_term=term,
+        session_sitting=sitting,
+        number="",
+        title=title,
+        text=_text(place, topic_names[0]),
+        lead_id=lead,
+        status=Status.DRAFTED,
+        submitted_on=min(day + _days(rng, 0, 2), demo.today),
+    )
+    life = _Life(p, cutoff=demo.today)
+    unit_names = _unit_names(level, place)
+    if level in UPPER_UNITS or place not in ("宝安区", "深圳市"):
+        lead_unit, co_unit = units[rng.choice(unit_names)], None
+    else:
+        lead_name, co_name = DEPT_OF_TOPIC[topic_names[0]]
+        lead_unit, co_unit = units[f"{place}{lead_name}"], units[f"{place}{co_name}"]
+    _live(rng, life, [units[n] for n in unit_names], lead_unit, co_unit, None)
+    return life, topic_names, co

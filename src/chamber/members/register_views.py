@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chamber.core.audit import trail_for
+from chamber.core.pagination import page_size
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 
@@ -57,7 +58,7 @@ def people(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         q, org = form.cleaned_data["q"], form.cleaned_data["org"]
     qs = selectors.people_list(request.user, q=q, org=org).order_by("name", "id")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, page_size(request, PAGE_SIZE)).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -355,7 +356,7 @@ def dues(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="arrears-{code}-{f["year"]}.xlsx"'
         return response
     qs = selectors.dues_list(request.user, **f)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, page_size(request, PAGE_SIZE)).get_page(request.GET.get("page"))
     rows = [(due, selectors.owed(due)) for due in page.object_list]
     params = request.GET.copy()
     params.pop("page", None)

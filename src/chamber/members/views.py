@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chamber.core.pagination import keyset_page
+from chamber.core.pagination import keyset_page, page_size
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 
@@ -54,7 +54,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     # Counting stops at 1,000: an exact count of a broad search at a million rows costs
     # more than the page itself, and "more than 1,000" is what a person needs to know.
     page = keyset_page(
-        qs, order=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE, count_cap=1000
+        qs,
+        order=order,
+        cursor=request.GET.get("cursor"),
+        size=page_size(request, PAGE_SIZE),
+        count_cap=1000,
     )
     params = request.GET.copy()
     params.pop("cursor", None)

@@ -18,6 +18,20 @@ from django.db.models.lookups import In
 from chamber.orgs.models import Organization
 
 
+def with_subtrees(org: Organization, children: list[Organization]) -> list[Organization]:
+    """`children` of `org` with their `subtree_ids` filled from one query over `org`'s
+    subtree (instead of one query per child)."""
+    rows = list(
+        Organization.objects.filter(path__startswith=org.path)
+        .order_by("id")
+        .values_list("id", "path")
+    )
+    org.__dict__.setdefault("subtree_ids", [pk for pk, _path in rows])
+    for child in children:
+        child.__dict__["subtree_ids"] = [pk for pk, path in rows if path.startswith(child.path)]
+    return children
+
+
 def child_of(children: list[Organization], field: Any = "organization_id") -> Case:
     """The pk of the child whose subtree holds `field` (a field name, or an OuterRef)."""
     whens = []

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from chamber.members.models import Enterprise, Membership, active_condition
+from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
 
 from .models import PartyOrganization, PartyProfile
@@ -35,13 +36,13 @@ def member_enterprises(org: Organization, day: datetime.date) -> QuerySet[Enterp
     return Enterprise.objects.filter(Exists(members))
 
 
-def _organized(day: datetime.date) -> Exists:
-    return Exists(PartyOrganization.objects.in_force(day).filter(enterprises=OuterRef("pk")))
+def _organized(day: datetime.date, ref: str = "pk") -> Exists:
+    return Exists(PartyOrganization.objects.in_force(day).filter(enterprises=OuterRef(ref)))
 
 
-def _instructed(day: datetime.date) -> Exists:
+def _instructed(day: datetime.date, ref: str = "pk") -> Exists:
     return Exists(
-        PartyProfile.objects.filter(enterprise=OuterRef("pk"), instructor__isnull=False).filter(
+        PartyProfile.objects.filter(enterprise=OuterRef(ref), instructor__isnull=False).filter(
             Q(instructor_since__isnull=True) | Q(instructor_since__lte=day)
         )
     )
@@ -66,25 +67,61 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def party_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    flags = (
-        member_enterprises(org, end)
-        .annotate(organized=_organized(end), instructed=_instructed(end))
-        .values_list("organized", "instructed")
-    )
-    total = organized = worked = 0
-    for has_org, has_instructor in flags:
-        total += 1
-        organized += bool(has_org)
-        worked += bool(has_org or has_instructor)
-    kept = PartyOrganization.objects.in_force(end).filter(organization_id__in=org.subtree_ids)
-    agg = kept.aggregate(members=Sum("members_count"))
+# distinct enterprises, so one active in two chambers of the subtree counts once for it
+COUNTS = {
+    "total": Count("enterprise_id", distinct=True),
+    "n_organized": Count("enterprise_id", distinct=True, filter=Q(organized=True)),
+    "n_worked": Count(
+        "enterprise_id", distinct=True, filter=Q(organized=True) | Q(instructed=True)
+    ),
+}
+
+
+def _shape(counts: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]:
+    total, organized, worked = counts["total"], counts["n_organized"], counts["n_worked"]
     return {
         "member_enterprises": total,
         "with_organization": organized,
         "with_work": worked,
         "organization_coverage": _rate(organized, total),
         "work_coverage": _rate(worked, total),
-        "organizations": kept.count(),
-        "party_members": agg["members"] or 0,
+        "organizations": kept["n"],
+        "party_members": kept["members"] or 0,
     }
+
+
+def party_figures_with_children(
+    org: Organization, children: list[Organization], start: datetime.date, end: datetime.date
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    """`party_figures` of `org` and of each child in four queries however many children."""
+    members = Membership.objects.filter(
+        active_condition(end), organization_id__in=org.subtree_ids, enterprise__isnull=False
+    ).annotate(
+        organized=_organized(end, "enterprise_id"), instructed=_instructed(end, "enterprise_id")
+    )
+    kept = PartyOrganization.objects.in_force(end).filter(organization_id__in=org.subtree_ids)
+    kept_counts = {"n": Count("id"), "members": Sum("members_count")}
+    empty = {"total": 0, "n_organized": 0, "n_worked": 0}
+    by_child: dict[int, dict[str, Any]] = {}
+    kept_by_child: dict[int, dict[str, Any]] = {}
+    if children:
+        for row in (
+            members.annotate(child=child_of(children)).order_by().values("child").annotate(**COUNTS)
+        ):
+            by_child[row["child"]] = row
+        for row in (
+            kept.annotate(child=child_of(children))
+            .order_by()
+            .values("child")
+            .annotate(**kept_counts)
+        ):
+            kept_by_child[row["child"]] = row
+    own = _shape(members.order_by().aggregate(**COUNTS), kept.aggregate(**kept_counts))
+    return own, {
+        c.pk: _shape(by_child.get(c.pk, empty), kept_by_child.get(c.pk, {"n": 0, "members": 0}))
+        for c in children
+    }
+
+
+def party_figures(org: Organization, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    return party_figures_with_children(org, [], start, end)[0]

@@ -44,24 +44,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def is_working_day(day: datetime.date) -> bool:
-    """A working day by the State Council's holiday notices (with make-up days) where
-    chinese_calendar knows the year; Monday to Friday outside its range."""
-    try:
-        import chinese_calendar
-
-        return chinese_calendar.is_workday(day)
-    except (ImportError, NotImplementedError):
-        return day.weekday() < 5
-
-
 def add_working_days(day: datetime.date, n: int) -> datetime.date:
-    current = day
-    while n > 0:
-        current += datetime.timedelta(days=1)
-        if is_working_day(current):
-            n -= 1
-    return current
+    """By the holiday calendar casework keeps (one calendar for every deadline: the
+    package's years, and the years staff add; Monday to Friday where none is kept)."""
+    from chamber.casework.workdays import add_working_days as add
+
+    return add(day, n)
 
 
 def reply_due(assigned_on: datetime.date) -> datetime.date:

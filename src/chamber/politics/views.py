@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chamber.core import text
+from chamber.core.pagination import page_size
 from chamber.members.models import Person
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -75,7 +76,7 @@ def register(request: HttpRequest) -> HttpResponse:
             on=None if d["status"] == "all" else (d["on"] or today),
         )
     qs = selectors.register(request.user, filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, page_size(request, PAGE_SIZE)).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -183,7 +184,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             level=d["level"],
         )
     qs = selectors.proposal_list(request.user, filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, page_size(request, PAGE_SIZE)).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chamber.orgs.models import Organization
@@ -48,7 +49,12 @@ DRILLS: dict[tuple[str, str], Drill] = {
         "reports/rows/membership.html",
     ),
     ("visits", "count"): Drill(
-        _("Visits in the period"), sections.visit_rows, "reports/rows/visit.html"
+        _("Enterprise visits in the period (家次)"),
+        sections.visit_pairs,
+        "reports/rows/visit_pair.html",
+    ),
+    ("visits", "visits"): Drill(
+        _("Visits in the period (次)"), sections.visit_records, "reports/rows/visit.html"
     ),
     ("visits", "enterprises"): Drill(
         _("Enterprises visited in the period"),
@@ -80,6 +86,11 @@ DRILLS: dict[tuple[str, str], Drill] = {
         _("Proposals submitted in the period"),
         sections.submitted_proposals,
         "reports/rows/proposal.html",
+    ),
+    ("meetings", "held"): Drill(
+        _("Council meetings held in the period"),
+        sections.meetings_held,
+        "reports/rows/meeting.html",
     ),
     ("charity", "donations"): Drill(
         _("Donations in the period"), sections.donations_in, "reports/rows/donation.html"
@@ -116,6 +127,17 @@ DRILLS.update(
         ),
     }
 )
+for _kind, _label in sections.VISIT_KINDS.choices:
+    for _figure, _what, _template in (
+        ("count", _("enterprise visits (家次)"), "reports/rows/visit_pair.html"),
+        ("visits", _("visits (次)"), "reports/rows/visit.html"),
+        ("enterprises", _("enterprises (家)"), "reports/rows/enterprise.html"),
+    ):
+        DRILLS[("visits", f"by_kind.{_kind}.{_figure}")] = Drill(
+            format_lazy("{} · {}", _label, _what),
+            sections.visits_of_kind(_kind, _figure),
+            _template,
+        )
 for _kind, _label in sections.EventKind.choices:
     DRILLS[("events", f"by_kind.{_kind}.count")] = Drill(
         _label, sections.events_of_kind(_kind), "reports/rows/event.html"

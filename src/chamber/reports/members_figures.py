@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 
+from chamber.core.rates import growth
 from chamber.members.models import Membership, active_condition
 from chamber.orgs.grouping import child_of
 from chamber.orgs.models import Organization
@@ -83,14 +84,27 @@ QUERYSETS = {
 }
 
 
+# Members at the period's end by kind (enterprises 家, people 名, organisations 个): each
+# member has exactly one of the three, so they add up to `total`.
+BY_KIND = {"enterprise": "enterprise_id", "person": "person_id", "organization": "member_org_id"}
+
+
+def _by_kind(day: datetime.date) -> dict[str, Count]:
+    return {
+        f"total_{kind}": Count(field, distinct=True, filter=active_condition(day))
+        for kind, field in BY_KIND.items()
+    }
+
+
 def _shape(counts: dict) -> dict:
     total, previous = counts["total"], counts["previous"]
     return {
         "total": total,
+        "total_by_kind": {kind: counts[f"total_{kind}"] for kind in BY_KIND},
         "joined": counts["joined"],
         "left": counts["left"],
         "previous_total": previous,
-        "growth_rate": round(total / previous - 1, 4) if previous else None,
+        "growth_rate": growth(total, previous),
     }
 
 
@@ -124,13 +138,17 @@ def member_figures_of_children(
         .filter(child__isnull=False)
         .values("child")
         .annotate(
+            # First: a later alias named `left` would shadow the field in their filters.
+            **_by_kind(period.end),
             total=Count(MEMBER_KEY, distinct=True, filter=active_condition(period.end)),
             previous=Count(MEMBER_KEY, distinct=True, filter=active_condition(before)),
             joined=Count(MEMBER_KEY, distinct=True, filter=joined),
             left=Count(MEMBER_KEY, distinct=True, filter=left),
         )
     )
-    zero = {"total": 0, "previous": 0, "joined": 0, "left": 0}
+    zero = {"total": 0, "previous": 0, "joined": 0, "left": 0} | {
+        f"total_{kind}": 0 for kind in BY_KIND
+    }
     found = {row["child"]: row for row in rows}
     return {c.pk: _shape(found.get(c.pk, zero)) for c in children}
 
@@ -144,6 +162,8 @@ def member_figures(org: Organization, period: Period) -> dict:
         _in(ids)
         .order_by()
         .aggregate(
+            # First: a later alias named `left` would shadow the field in their filters.
+            **_by_kind(period.end),
             total=Count(MEMBER_KEY, distinct=True, filter=active_condition(period.end)),
             previous=Count(MEMBER_KEY, distinct=True, filter=active_condition(before)),
             joined=Count(MEMBER_KEY, distinct=True, filter=_joined_q(ids, period)),

@@ -15,8 +15,7 @@ from django.db.models import QuerySet
 from chamber.activities import figures as activities
 from chamber.activities.choices import EventKind
 from chamber.casework import figures as casework
-from chamber.casework.choices import Status as CaseStatus
-from chamber.casework.models import Case, Visit
+from chamber.casework.choices import VisitKind
 from chamber.members.models import Enterprise, Person
 from chamber.orgs.models import Organization
 from chamber.politics import figures as politics
@@ -59,6 +58,12 @@ def political(org: Organization, p: Period) -> dict[str, Any]:
     }
 
 
+def political_with_children(
+    org: Organization, children: list[Organization], p: Period
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    return politics.political_with_children(org, children, p.start, p.end)
+
+
 def events(org: Organization, p: Period) -> dict[str, Any]:
     by_kind = activities.event_figures(org, p.start, p.end)
     total = by_kind.pop("total")
@@ -82,7 +87,10 @@ def money(value) -> str:
 
 
 def charity(org: Organization, p: Period) -> dict[str, Any]:
-    d = activities.donation_figures(org, p.start, p.end)
+    return _charity(activities.donation_figures(org, p.start, p.end))
+
+
+def _charity(d: dict[str, Any]) -> dict[str, Any]:
     return {
         "amount": money(d["total"]),
         "amount_cumulative": money(d["cumulative"]),
@@ -93,6 +101,22 @@ def charity(org: Organization, p: Period) -> dict[str, Any]:
     }
 
 
+def _with_children(fn, shape=lambda x: x):
+    def grouped(org: Organization, children: list[Organization], p: Period):
+        mine, theirs = fn(org, children, p.start, p.end)
+        return shape(mine), {pk: shape(v) for pk, v in theirs.items()}
+
+    return grouped
+
+
+def meetings(org: Organization, p: Period) -> dict[str, int]:
+    return activities.meeting_figures(org, p.start, p.end)
+
+
+def meetings_held(org: Organization, p: Period) -> QuerySet:
+    return activities.meetings_in(org, p.start, p.end).select_related("term__council__organization")
+
+
 def honors(org: Organization, p: Period) -> list[dict[str, Any]]:
     return activities.honor_figures(org, p.start, p.end)
 
@@ -100,34 +124,41 @@ def honors(org: Organization, p: Period) -> list[dict[str, Any]]:
 # --- the records behind figures -------------------------------------------------------------
 
 
-def visit_rows(org: Organization, p: Period) -> QuerySet:
-    return Visit.objects.filter(
-        organization_id__in=org.subtree_ids, date__range=(p.start, p.end)
-    ).select_related("organization")
+def visit_records(org: Organization, p: Period) -> QuerySet:
+    return casework.visit_records(org, p.start, p.end).select_related("organization")
+
+
+def visit_pairs(org: Organization, p: Period) -> QuerySet:
+    return casework.visit_pairs(org, p.start, p.end).select_related(
+        "visit__organization", "enterprise"
+    )
 
 
 def visited_enterprises(org: Organization, p: Period) -> QuerySet:
-    return Enterprise.objects.filter(
-        id__in=Visit.enterprises.through.objects.filter(
-            visit__in=visit_rows(org, p).values("id")
-        ).values("enterprise_id")
-    )
+    return casework.visited_enterprises(org, p.start, p.end)
+
+
+def visits_of_kind(kind: str, figure: str):
+    def rows(org: Organization, p: Period) -> QuerySet:
+        qs = {"count": visit_pairs, "visits": visit_records, "enterprises": None}[figure]
+        if qs is None:
+            return Enterprise.objects.filter(
+                id__in=casework.visit_pairs(org, p.start, p.end)
+                .filter(visit__kind=kind)
+                .values("enterprise_id")
+            )
+        field = "visit__kind" if figure == "count" else "kind"
+        return qs(org, p).filter(**{field: kind})
+
+    return rows
 
 
 def raised_cases(org: Organization, p: Period) -> QuerySet:
-    return (
-        Case.objects.filter(
-            organization_id__in=org.subtree_ids, received_on__range=(p.start, p.end)
-        )
-        .exclude(status=CaseStatus.MERGED)
-        .select_related("organization", "enterprise")
-    )
+    return casework.raised_cases(org, p.start, p.end).select_related("organization", "enterprise")
 
 
 def resolved_cases(org: Organization, p: Period) -> QuerySet:
-    return Case.objects.filter(
-        organization_id__in=org.subtree_ids, resolved_on__range=(p.start, p.end)
-    ).select_related("organization", "enterprise")
+    return casework.resolved_cases(org, p.start, p.end).select_related("organization", "enterprise")
 
 
 def post_holders(org: Organization, p: Period) -> QuerySet:
@@ -177,3 +208,9 @@ def donations_in(org: Organization, p: Period) -> QuerySet:
 
 
 EVENT_KINDS = EventKind.values
+VISIT_KINDS = VisitKind
+
+
+charity_with_children = _with_children(activities.donation_figures_with_children, _charity)
+meetings_with_children = _with_children(activities.meeting_figures_with_children)
+honors_with_children = _with_children(activities.honor_figures_with_children)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
 
+from chamber.core.pagination import page_size
 from chamber.orgs.models import Organization
 from chamber.orgs.selectors import top_organizations
 
@@ -61,7 +62,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     if part in ("body", "inline"):
         report = annual_report(org, period)
         context["report"] = report
-        context["charts"] = charts.dashboard_charts(org, period.end.year, report)
+        context["charts"] = charts.dashboard_charts(org, period, report)
     if part == "body":
         return render(request, "reports/_dashboard_body.html", context)
     return render(request, "reports/dashboard.html", context)
@@ -75,7 +76,7 @@ def records(request: HttpRequest, code: str, section: str, figure: str) -> HttpR
         raise Http404
     period, form = period_from(request.GET)
     qs = drill.rows(org, period).order_by("id")
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    page = Paginator(qs, page_size(request, 100)).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/records.html",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from chamber.core.pagination import page_size
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 
@@ -37,7 +38,7 @@ def donation_list(request: HttpRequest) -> HttpResponse:
             q=d["q"], org=d["org"], year=d["year"], kind=d["kind"], purpose=d["purpose"]
         )
     qs = selectors.donation_list(request.user, filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(qs, page_size(request, PAGE_SIZE)).get_page(request.GET.get("page"))
     year = filters.year or timezone.localdate().year
     org = summary_org(request.user, filters.org)
     charity = figures.donation_figures(org, *figures.year_span(year)) if org else None
@@ -181,7 +182,9 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "fund": fund,
             "totals": selectors.fund_totals(fund),
-            "donations": Paginator(gifts, PAGE_SIZE).get_page(request.GET.get("page")),
+            "donations": Paginator(gifts, page_size(request, PAGE_SIZE)).get_page(
+                request.GET.get("page")
+            ),
             "spendings": fund.spendings.select_related("event").order_by("-date", "-id")[:100],
             "may_change": scope.has_perm(request.user, Perm.CHANGE, fund.organization_id),
             "spending_form": SpendingForm(user=request.user),

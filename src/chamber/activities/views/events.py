@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chamber.core.pagination import page_size
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 from chamber.orgs.selectors import top_organizations
@@ -57,9 +58,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
         filters = EventFilters(
             q=d["q"], org=d["org"], kind=d["kind"], year=d["year"], status=d["status"]
         )
-    page = Paginator(selectors.event_list(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.event_list(request.user, filters), page_size(request, PAGE_SIZE)
+    ).get_page(request.GET.get("page"))
     year = filters.year or timezone.localdate().year
     org = summary_org(request.user, filters.org)
     by_kind = None

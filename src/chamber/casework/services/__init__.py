@@ -2,6 +2,7 @@
 state, validates, writes in one transaction and records an audit entry; pages, the
 API, commands and the demo's tests call these."""
 
+from .calendar import save_year
 from .cases import (
     STEP_ACTIONS,
     assign_case,
@@ -36,6 +37,7 @@ __all__ = [
     "raise_case",
     "reject_case",
     "reopen_case",
+    "save_year",
     "resolve_case",
     "return_case",
     "start_case",

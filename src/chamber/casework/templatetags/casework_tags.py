@@ -1,5 +1,6 @@
 from django import template
-from django.utils.formats import number_format
+
+from chamber.core.rates import percent_text
 
 register = template.Library()
 
@@ -7,9 +8,7 @@ register = template.Library()
 @register.filter
 def percent(value) -> str:
     """A rate (0..1) as a percentage with one decimal; "—" where there is none."""
-    if value is None or value == "":
-        return "—"
-    return f"{number_format(float(value) * 100, 1)}%"
+    return percent_text(value)
 
 
 @register.filter

@@ -1,6 +1,7 @@
 from django import template
 
 from chamber.core.names import user_name as _user_name
+from chamber.core.rates import percent_text
 
 register = template.Library()
 
@@ -22,10 +23,8 @@ def audit_changes(entry, viewer=None) -> str:
 
 @register.filter
 def percent(value, digits: int = 1) -> str:
-    """0.1442 -> "14.4%"; None -> "—"."""
-    if value is None or value == "":
-        return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    """A rate as the report carries it (0.144 -> "14.4%"; None -> "—"): see core.rates."""
+    return percent_text(value)
 
 
 @register.filter

@@ -1,9 +1,11 @@
+import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from chamber.demo import build
+from chamber.demo.timeline import DemoCalendar, default_today
 from chamber.orgs.models import Organization
 
 
@@ -14,12 +16,19 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2016)
         parser.add_argument("--members", type=int, default=5000)
         parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="The load date the demo's history runs to (default: today in Asia/Shanghai).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing when the database already holds organisations (used by make run).",
         )
 
-    def handle(self, *args, seed: int, members: int, if_empty: bool, **options):
+    def handle(self, *args, seed: int, members: int, if_empty: bool, today=None, **options):
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("The database holds data already; demo not loaded again.")
@@ -30,6 +39,12 @@ class Command(BaseCommand):
             )
         if members < 100:
             raise CommandError("--members must be at least 100.")
+        try:
+            if isinstance(today, str):  # call_command passes options unparsed
+                today = datetime.date.fromisoformat(today)
+            demo = DemoCalendar(today or default_today())
+        except ValueError as e:
+            raise CommandError(f"--today: {e}") from e
         started = time.monotonic()
 
         def progress(done: int, total: int) -> None:
@@ -37,9 +52,14 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         with transaction.atomic():
-            counts = build.build_all(seed=seed, members=members, progress=progress)
+            counts = build.build_all(
+                seed=seed, members=members, today=demo.today, progress=progress
+            )
         self.stdout.write("")
         summary = ", ".join(f"{k} {v:,}" for k, v in counts.items())
         self.stdout.write(
-            self.style.SUCCESS(f"Demo loaded in {time.monotonic() - started:.1f}s: {summary}")
+            self.style.SUCCESS(
+                f"Demo loaded in {time.monotonic() - started:.1f}s, "
+                f"2013 to {demo.today.isoformat()}: {summary}"
+            )
         )
