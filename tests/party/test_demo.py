@@ -38,7 +38,7 @@ def test_demo_party_coverage_and_wuhao_self_assessment(client):
     client.force_login(get_user_model().objects.get(username="district"))
     a = Assessment.objects.get(organization__code="baoan", year=2016, scheme__code="wuhao-county")
     page = client.get(reverse("scorecards:assessment", args=[a.pk])).content.decode()
-    assert 'data-figure="members.growth_rate"' in page
+    assert 'data-figure="members.growth_rate"' in page and 'data-figure="meetings.held"' in page
     assert reverse("reports:records", args=["baoan", "cases", "resolved"]) + "?year=2016" in page
     r = client.get(reverse("scorecards:docx", args=[a.pk]))
     assert r.status_code == 200 and r.content[:2] == b"PK"

@@ -27,6 +27,7 @@ FIGURES: dict[str, Figure] = {
     "events.total.count": Figure(_("Events held"), ("events", "total.count")),
     "events.by_kind.training.count": Figure(_("Trainings"), ("events", "by_kind.training.count")),
     "events.by_kind.meeting.count": Figure(_("Meetings held"), ("events", "by_kind.meeting.count")),
+    "meetings.held": Figure(_("Council meetings held in the period"), ("meetings", "held")),
     "political.proposals.submitted": Figure(
         _("Proposals and motions submitted"), ("political", "proposals_submitted")
     ),
