@@ -131,9 +131,16 @@ def test_pages_drill_down_score_and_docx(client, sq):
     assert f"{drill}?year=2017" in page and "50.0%" in page
     ind = Indicator.objects.get(dimension__scheme=w.scheme, name="服务会员发展成效")
     url = reverse("scorecards:score", args=[w.a.pk, ind.pk])
-    assert client.post(url, {"score": "99"}).status_code == 400
+    p = f"i{ind.pk}-"
+    refused = client.post(url, {p + "score": "99"})
+    assert refused.status_code == 400 and 'value="99"' in refused.content.decode()
     r = client.post(
-        url, {"score": "12", "note": "x", "files": [SimpleUploadedFile("a.txt", b"evidence")]}
+        url,
+        {
+            p + "score": "12",
+            p + "note": "x",
+            p + "files": [SimpleUploadedFile("a.txt", b"evidence")],
+        },
     )
     assert r.status_code == 302
     r = client.get(reverse("scorecards:docx", args=[w.a.pk]))

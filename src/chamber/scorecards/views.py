@@ -37,6 +37,22 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "scorecards/list.html", {"rows": rows[:200], "form": form})
 
 
+def _with_forms(card: services.Card, failed: int | None = None, failed_form=None):
+    """Each manual line gets its form, filled with what was scored (or the refused input)."""
+    for _dim, lines, _subtotal in card.dimensions:
+        for line in lines:
+            if line.figure is None and line.indicator.method == Method.MANUAL:
+                if line.indicator.pk == failed:
+                    line.form = failed_form
+                else:
+                    m = line.manual
+                    line.form = ScoreForm(
+                        initial={"score": m.score, "note": m.note} if m else None,
+                        prefix=f"i{line.indicator.pk}",
+                    )
+    return card
+
+
 def _get(request: HttpRequest, pk: int):
     return get_object_or_404(selectors.assessments(request.user), pk=pk)
 
@@ -44,13 +60,9 @@ def _get(request: HttpRequest, pk: int):
 @login_required
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     a = _get(request, pk)
-    card = services.scorecard(a)
+    card = _with_forms(services.scorecard(a))
     can_score = scope.has_perm(request.user, Perm.CHANGE, a.organization_id)
-    return render(
-        request,
-        "scorecards/card.html",
-        {"a": a, "card": card, "can_score": can_score, "score_form": ScoreForm()},
-    )
+    return render(request, "scorecards/card.html", {"a": a, "card": card, "can_score": can_score})
 
 
 @login_required
@@ -62,7 +74,7 @@ def score(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
     ind = get_object_or_404(
         Indicator, pk=indicator, dimension__scheme=a.scheme, method=Method.MANUAL
     )
-    form = ScoreForm(request.POST, request.FILES)
+    form = ScoreForm(request.POST, request.FILES, prefix=f"i{ind.pk}")
     if form.is_valid():
         try:
             services.score_indicator(
@@ -73,19 +85,9 @@ def score(request: HttpRequest, pk: int, indicator: int) -> HttpResponse:
         else:
             messages.success(request, _("Scored: %(name)s.") % {"name": ind.name})
             return redirect("scorecards:assessment", pk=a.pk)
-    card = services.scorecard(a)
+    card = _with_forms(services.scorecard(a), ind.pk, form)
     return render(
-        request,
-        "scorecards/card.html",
-        {
-            "a": a,
-            "card": card,
-            "can_score": True,
-            "score_form": ScoreForm(),
-            "failed": ind.pk,
-            "failed_form": form,
-        },
-        status=400,
+        request, "scorecards/card.html", {"a": a, "card": card, "can_score": True}, status=400
     )
 
 
