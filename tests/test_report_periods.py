@@ -101,7 +101,7 @@ def test_dashboard_records_and_downloads_keep_the_period(client, joiners):
     assert custom.status_code == 200
     assert "2016-03-31" in custom["Content-Disposition"]
     assert json.loads(custom.content)["period"]["kind"] == "custom"
-    # A mistyped period shows last year's report with the error, never a 500.
+    # A mistyped period shows the current year's report with the error, never a 500.
     bad = client.get("/reports/d/?start=2016-05-01&end=2016-04-01")
     assert bad.status_code == 200 and 'id="period-errors"' in bad.content.decode()
 

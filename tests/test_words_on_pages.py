@@ -109,7 +109,9 @@ def test_main_pages_say_the_right_words_in_chinese(demo_pages):
         body = main_part(page)
         text = visible_text(body)
         for word in BAD.get(name, []):
-            if word in (body if word.startswith(">") else text):
+            # a case's 办理期限 in the member's audit trail is right; dues say 应缴
+            seen = text.replace("办理期限", "") if word == "期限" else text
+            if word in (body if word.startswith(">") else seen):
                 wrong.append(f"{name}: {word}")
         for word in GOOD.get(name, []):
             if word not in text:

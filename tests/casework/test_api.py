@@ -79,12 +79,14 @@ def test_visit_with_cases_then_every_step(client, world, cw):
     assert data["next_steps"] == []
 
 
-def test_illegal_step_is_400_with_the_reason(client, world, cw):
+def test_illegal_step_is_409_with_the_state_and_bad_input_400(client, world, cw):
     case = cw.raise_case()
     client.force_login(world.secretary)
     r = post(client, f"/api/v1/cases/{case.pk}/resolve/", {"resolution": "x"})
-    assert r.status_code == 400
-    assert "received" in r.json()["status"][0]
+    assert r.status_code == 409
+    body = r.json()
+    assert body["state"] == "received" and "assign" in body["allowed_steps"]
+    assert "received" in body["detail"]
     r = post(client, f"/api/v1/cases/{case.pk}/assign/", {"assignee": "fuyong"})
     assert r.status_code == 400 and "assignee" in r.json()
     r = post(client, f"/api/v1/cases/{case.pk}/reject/", {})

@@ -34,6 +34,8 @@ def case(world):
         enterprise=world.ent_x,
         category=Category.objects.get(code="financing"),
         title="贷款到期续贷困难",
+        # raised before the (time-travelled) steps below: a step is never before it
+        occurred_at=NOON - datetime.timedelta(hours=2),
     )
 
 

@@ -120,8 +120,9 @@ def test_proposal_lifecycle_over_the_api(client, pol, settings, tmp_path):
     assert out["reply_due"] == "2017-05-01" and out["co_handlers"] == ["区人社局"]
     # A return depends on its date (within ten days): offered, checked when taken.
     assert out["next_steps"] == ["sign", "return", "extend"]
-    late = step("return", {"on": "2017-02-20", "reason": "不属本单位职责"}, status=400)
-    assert "2017-02-11" in late["non_field_errors"][0]
+    late = step("return", {"on": "2017-02-20", "reason": "不属本单位职责"}, status=409)
+    assert "2017-02-11" in late["detail"] and late["state"] == "assigned"
+    assert late["allowed_steps"] == ["sign", "extend"]
     step("sign", {"on": "2017-02-05"})
     upload = SimpleUploadedFile("答复.pdf", b"%PDF-1.4 reply", content_type="application/pdf")
     out = step(
@@ -146,9 +147,9 @@ def test_proposal_lifecycle_over_the_api(client, pol, settings, tmp_path):
         "evaluate",
         "close",
     ]
-    # An illegal step answers 400 with the reason; nothing changes.
-    err = step("sign", {"on": "2017-05-11"}, status=400)
-    assert "closed" in err["non_field_errors"][0]
+    # An illegal step answers 409 with the reason and the state; nothing changes.
+    err = step("sign", {"on": "2017-05-11"}, status=409)
+    assert "closed" in err["detail"] and err == {**err, "state": "closed", "allowed_steps": []}
     assert Proposal.objects.get(pk=pk).status == Status.CLOSED
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/<int:pk>/register/", events.event_register, name="event_register"),
     path("events/<int:pk>/attachments/", events.attachment_upload, name="attachment_upload"),
     path("events/<int:pk>/check-in/", registrations.check_in_page, name="check_in"),
+    path("events/<int:pk>/sign-in-sheet/", registrations.sign_in_sheet, name="sign_in_sheet"),
     path(
         "events/<int:pk>/check-in/recent/", registrations.recent_check_ins, name="recent_check_ins"
     ),

@@ -16,7 +16,13 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chamber.core.api import UserNameField, service_errors
+from chamber.core.api import (
+    OccurredAtField,
+    StepBody,
+    UserNameField,
+    service_errors,
+    step_schema,
+)
 from chamber.core.pagination import CappedCountPagination
 from chamber.members import selectors as member_selectors
 from chamber.members.api import OrgCodeField, ScopedPKField
@@ -252,6 +258,8 @@ class CaseEventSerializer(serializers.ModelSerializer):
             "actor",
             "actor_name",
             "at",
+            "entered_at",
+            "entered_late",
             "comment",
             "data",
         ]
@@ -272,6 +280,13 @@ class CaseSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     next_steps = serializers.SerializerMethodField()
     received_on = serializers.DateField(required=False)
+    occurred_at = OccurredAtField(
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="When it was received: ISO date or datetime (Asia/Shanghai when naive); "
+        "default now (or received_on).",
+    )
 
     class Meta:
         model = Case
@@ -310,6 +325,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "merged_into",
             "next_steps",
             "created",
+            "occurred_at",
         ]
         read_only_fields = [
             f
@@ -325,6 +341,7 @@ class CaseSerializer(serializers.ModelSerializer):
                 "description",
                 "priority",
                 "received_on",
+                "occurred_at",
             )
         ]
 
@@ -376,7 +393,7 @@ class CaseFilter(filters.FilterSet):
 
 
 # Bodies of the step actions.
-class CommentBody(serializers.Serializer):
+class CommentBody(StepBody):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -390,11 +407,11 @@ class HandOverBody(CommentBody):
     department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
 
 
-class ReasonBody(serializers.Serializer):
+class ReasonBody(StepBody):
     reason = serializers.CharField()
 
 
-class ResolveBody(serializers.Serializer):
+class ResolveBody(StepBody):
     resolution = serializers.CharField()
 
 
@@ -450,21 +467,23 @@ class CaseViewSet(
                 source=d.get("source", CaseSource.OTHER),
                 visit=d.get("visit"),
                 received_on=d.get("received_on"),
+                occurred_at=d.get("occurred_at"),
             )
 
     def _step(self, request: Request, body_class, run) -> Response:
         case = self.get_object()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
+        self._occurred_at = body.validated_data.get("occurred_at")
         with service_errors():
             run(case, body.validated_data)
         fresh = self.get_queryset().get(pk=case.pk)
         return Response(CaseDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
     def _common(self, request: Request, case: Case) -> dict[str, Any]:
-        return {"actor": request.user, "case": case}
+        return {"actor": request.user, "case": case, "occurred_at": self._occurred_at}
 
-    @extend_schema(request=AssignBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=AssignBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -475,7 +494,7 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=CommentBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=CommentBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -484,7 +503,7 @@ class CaseViewSet(
             lambda c, d: services.start_case(**self._common(request, c), comment=d["comment"]),
         )
 
-    @extend_schema(request=HandOverBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=HandOverBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -495,7 +514,7 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=ReasonBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=ReasonBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -504,7 +523,7 @@ class CaseViewSet(
             lambda c, d: services.return_case(**self._common(request, c), reason=d["reason"]),
         )
 
-    @extend_schema(request=ResolveBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=ResolveBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -515,7 +534,7 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=FollowUpBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=FollowUpBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -529,7 +548,7 @@ class CaseViewSet(
             ),
         )
 
-    @extend_schema(request=ReasonBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=ReasonBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -538,7 +557,7 @@ class CaseViewSet(
             lambda c, d: services.reopen_case(**self._common(request, c), reason=d["reason"]),
         )
 
-    @extend_schema(request=CommentBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=CommentBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -547,7 +566,7 @@ class CaseViewSet(
             lambda c, d: services.close_case(**self._common(request, c), comment=d["comment"]),
         )
 
-    @extend_schema(request=ReasonBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=ReasonBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk=None) -> Response:
         return self._step(
@@ -556,7 +575,7 @@ class CaseViewSet(
             lambda c, d: services.reject_case(**self._common(request, c), reason=d["reason"]),
         )
 
-    @extend_schema(request=MergeBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=MergeBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def merge(self, request: Request, pk=None) -> Response:
         def run(case: Case, d: dict[str, Any]) -> None:
@@ -569,7 +588,7 @@ class CaseViewSet(
 
         return self._step(request, MergeBody, run)
 
-    @extend_schema(request=CommentBody, responses={200: CaseDetailSerializer})
+    @step_schema(request=CommentBody, response=CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def urge(self, request: Request, pk=None) -> Response:
         return self._step(

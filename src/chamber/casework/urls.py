@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<int:pk>/<slug:step>/", views.case_step, name="case_step"),
     path("visits/", views.visit_list, name="visits"),
     path("visits/new/", views.visit_create, name="visit_create"),
+    path("visits/sheet/", views.visit_sheet, name="visit_sheet"),
     path("visits/<int:pk>/", views.visit_detail, name="visit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),

@@ -11,16 +11,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chamber.core import text
+from chamber.core.forms import with_occurred_at
 from chamber.core.pagination import keyset_page, page_size
 from chamber.members import selectors as member_selectors
 from chamber.members.selectors import record_search_condition
+from chamber.members.sheet_views import sheet_page
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
+from chamber.orgs.models import Organization
 from chamber.orgs.selectors import top_organizations
 
 from . import figures as casework_figures
@@ -91,6 +95,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _step_form(step: str, case: Case, data=None):
+    return with_occurred_at(_bare_step_form(step, case, data))
+
+
+def _bare_step_form(step: str, case: Case, data=None):
     prefix = step
     if step == Step.ASSIGN:
         return forms.AssignForm(data, case=case, prefix=prefix)
@@ -108,7 +116,7 @@ def _step_form(step: str, case: Case, data=None):
 
 
 def _run_step(user, step: str, case: Case, d: dict[str, Any]) -> None:
-    common = {"actor": user, "case": case}
+    common = {"actor": user, "case": case, "occurred_at": d.get("occurred_at")}
     if step == Step.ASSIGN:
         services.assign_case(**common, assignee=d["assignee"], comment=d["comment"])
     elif step == Step.START:
@@ -259,6 +267,34 @@ def _default_org(form, user) -> None:
 
 
 # --- Visits ------------------------------------------------------------------------------
+
+
+@login_required
+def visit_sheet(request: HttpRequest) -> HttpResponse:
+    """A paper visit sheet typed in after the fact, into `?org=CODE` (default: the
+    user's own chamber)."""
+    change = [
+        o
+        for o in top_organizations(request.user)
+        if scope.has_perm(request.user, Perm.CHANGE, o.pk)
+    ]
+    code = request.GET.get("org")
+    if code:
+        org = Organization.objects.filter(code=code).first()
+        if org is None or not scope.has_perm(request.user, Perm.CHANGE, org.pk):
+            raise Http404
+    elif change:
+        org = change[0]
+    else:
+        raise PermissionDenied
+    return sheet_page(
+        request,
+        kind="visits",
+        target=org,
+        title=_("Enter a visit sheet into %(org)s") % {"org": org.name},
+        done_url=reverse("casework:visits"),
+        back_url=reverse("casework:visits"),
+    )
 
 
 @login_required

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .steps import parse_moment
 
 
 class StyledFormMixin:
@@ -48,3 +53,35 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class OccurredAtField(forms.CharField):
+    """When a step or record happened, for entering it after the fact (补录): a date,
+    or a date and time (Asia/Shanghai). Empty: now. `core/form_fields.html` shows it
+    folded away under "happened earlier"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("When it happened"))
+        kwargs.setdefault(
+            "help_text", _("Only when entering it later: the date (and time) it happened.")
+        )
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_moment(value)
+        except ValidationError as e:
+            raise ValidationError(e.message_dict["occurred_at"]) from e
+
+
+def with_occurred_at(form: forms.Form) -> forms.Form:
+    """Add the folded "happened earlier" field to a step's form."""
+    field = OccurredAtField()
+    field.widget.attrs["class"] = "form-control"
+    form.fields["occurred_at"] = field
+    return form

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import io_views, register_views, views
+from . import io_views, register_views, sheet_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -37,4 +37,5 @@ urlpatterns = [
     path("import/<int:pk>/", io_views.import_job, name="import_job"),
     path("import/<int:pk>/confirm/", io_views.import_confirm, name="import_confirm"),
     path("import/<int:pk>/errors/", io_views.import_errors, name="import_errors"),
+    path("sheets/errors/<str:name>/", sheet_views.sheet_errors, name="sheet_errors"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from chamber.orgs.admin_scope import ManagedAdmin, ScopedAdmin
 
-from .models import HandlingUnit, PoliticalPost, Proposal, Topic
+from .models import BodyTerm, HandlingUnit, PoliticalPost, Proposal, Topic
 
 
 @admin.register(PoliticalPost)
@@ -38,3 +38,11 @@ class HandlingUnitAdmin(ReferenceAdmin):
 @admin.register(Topic)
 class TopicAdmin(ReferenceAdmin):
     search_fields = ["name"]
+
+
+@admin.register(BodyTerm)
+class BodyTermAdmin(ReferenceAdmin):
+    """The terms of congresses and committees, with their dates: posts end with them."""
+
+    list_display = ["__str__", "level", "starts", "ends"]
+    list_filter = ["body", "level"]

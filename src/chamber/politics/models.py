@@ -4,11 +4,12 @@ committees (政治安排), and the proposals, motions and suggestions they submi
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -61,11 +62,84 @@ def _visible_people(org_ids: frozenset[int]):
     return Person.objects.filter(Person.scope_condition(org_ids))
 
 
+class BodyTerm(models.Model):
+    """A term (届) of a people's congress or a CPPCC committee, with its dates: e.g. the
+    5th Bao'an District CPPCC, from 2016-11-28. Every post of the term ends with it (on
+    `ends`, or when the next term starts)."""
+
+    body = models.CharField(_("body"), max_length=8, choices=Body.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    place = models.CharField(_("place"), max_length=50, blank=True)
+    number = models.PositiveSmallIntegerField(
+        _("term"), validators=[MinValueValidator(1), MaxValueValidator(99)]
+    )
+    starts = models.DateField(_("starts"))
+    ends = models.DateField(
+        _("ends"), null=True, blank=True, help_text=_("The day the term ended (the next began).")
+    )
+
+    class Meta:
+        verbose_name = _("term of a congress or committee")
+        verbose_name_plural = _("terms of congresses and committees")
+        ordering = ["level", "body", "place", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "level", "place", "number"], name="one_body_term"
+            ),
+            models.CheckConstraint(
+                name="body_term_ends_after_start",
+                condition=Q(ends__isnull=True) | Q(ends__gt=models.F("starts")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return body_term_label(self.place, self.body, self.number)
+
+
+def term_ended(on: datetime.date, *, number: Any = None) -> Q:
+    """The condition that a post's term (or term `number`) ended on or before `on`: its
+    end date has come, or the next term has begun (recorded as a term, or by a post)."""
+    number = OuterRef("term") if number is None else number
+    same = {"body": OuterRef("body"), "level": OuterRef("level"), "place": OuterRef("place")}
+    return (
+        Q(Exists(BodyTerm.objects.filter(**same, number=number, ends__lte=on)))
+        | Q(Exists(BodyTerm.objects.filter(**same, number=number + 1, starts__lte=on)))
+        | Q(Exists(PoliticalPost.objects.filter(**same, term=number + 1, start__lte=on)))
+    )
+
+
 class PostQuerySet(ScopedQuerySet):
     def in_force(self, on: datetime.date) -> PostQuerySet:
         """Posts held on `on`: started on or before it, not yet ended (end is the day the
-        post ended, as a membership's `left`)."""
-        return self.filter(Q(end__isnull=True) | Q(end__gt=on), start__lte=on)
+        post ended, as a membership's `left`), and their term not over: a post ends with
+        its term whatever its own end says."""
+        return self.filter(Q(end__isnull=True) | Q(end__gt=on), start__lte=on).exclude(
+            term_ended(on)
+        )
+
+    def with_in_force(self, on: datetime.date | None = None) -> PostQuerySet:
+        """Each post annotated `in_force_today` (on `on`, default today): one query for a
+        list, instead of one per post."""
+        on = on or timezone.localdate()
+        held = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on)) & ~term_ended(on)
+        return self.annotate(in_force_today=ExpressionWrapper(held, output_field=BooleanField()))
+
+    def ended_with_term(self, on: datetime.date) -> PostQuerySet:
+        """Posts whose term is over by `on` though the post itself was never ended: the
+        people to re-record after an election (unless they hold a post of a later term
+        of the same body)."""
+        later = PoliticalPost.objects.filter(
+            person=OuterRef("person"),
+            body=OuterRef("body"),
+            level=OuterRef("level"),
+            place=OuterRef("place"),
+            term__gt=OuterRef("term"),
+        )
+        return (
+            self.filter(Q(end__isnull=True) | Q(end__gt=on), start__lte=on)
+            .filter(term_ended(on))
+            .exclude(Exists(later))
+        )
 
 
 class PoliticalPost(models.Model):
@@ -135,8 +209,12 @@ class PoliticalPost(models.Model):
         return body_term_label(self.place, self.body, self.term)
 
     def is_in_force(self, on: datetime.date | None = None) -> bool:
+        """Held on `on` (default today), its term not over (see `with_in_force` for
+        lists)."""
+        if on is None and hasattr(self, "in_force_today"):
+            return self.in_force_today
         on = on or timezone.localdate()
-        return self.start <= on and (self.end is None or self.end > on)
+        return PoliticalPost.objects.filter(pk=self.pk).in_force(on).exists()
 
 
 class HandlingUnit(models.Model):
@@ -359,6 +437,8 @@ class ProposalStep(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # Recorded more than CHAMBER_LATE_ENTRY_AFTER after the day it happened (补录).
+    entered_late = models.BooleanField(_("entered late"), default=False)
 
     class Meta:
         verbose_name = _("proposal step")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from chamber.core import text
 from chamber.members.models import Enterprise, Person
@@ -21,7 +22,21 @@ from .subtree import people_in
 
 
 def posts(user: Any, perm: str = Perm.VIEW) -> QuerySet[PoliticalPost]:
-    return PoliticalPost.objects.visible_to(user, perm)
+    """Posts `user` may see, each knowing whether it is in force today."""
+    return PoliticalPost.objects.visible_to(user, perm).with_in_force()
+
+
+def to_rerecord(user: Any, on: datetime.date | None = None) -> QuerySet[PoliticalPost]:
+    """After an election: posts `user` may see whose term is over by `on` (default
+    today) while their holder has no post of a later term of that body: the people to
+    re-record (or to end)."""
+    on = on or timezone.localdate()
+    return (
+        PoliticalPost.objects.visible_to(user)
+        .ended_with_term(on)
+        .select_related("person__enterprise")
+        .order_by("level", "body", "place", "-term", "person__name")
+    )
 
 
 def get_post(user: Any, pk: int, perm: str = Perm.VIEW) -> PoliticalPost:

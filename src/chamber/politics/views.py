@@ -89,6 +89,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "summary": _summary(qs),
             "may_change": scope.has_any(request.user, Perm.CHANGE),
+            # at most a screenful: who must be re-recorded after an election
+            "to_rerecord": list(selectors.to_rerecord(request.user, filters.on or today)[:50]),
         },
     )
 

@@ -16,8 +16,9 @@ MAX_DAYS = 3 * 366  # a custom period spans at most three years
 
 
 def default_year() -> int:
-    """Last calendar year: the one whose account is being written."""
-    return timezone.localdate().year - 1
+    """The current calendar year: pages open on this year's work to date (last year's
+    account is one choice away)."""
+    return timezone.localdate().year
 
 
 class PeriodForm(forms.Form):
@@ -72,7 +73,7 @@ class PeriodForm(forms.Form):
 
 
 def period_from(params, *, year_required: bool = False) -> tuple[Period, PeriodForm]:
-    """The period in `params`; a page falls back to last year on bad input (the form
+    """The period in `params`; a page falls back to the current year on bad input (the form
     carries the errors to show), so a mistyped URL still shows a report."""
     form = PeriodForm(params, year_required=year_required)
     if form.is_valid():

@@ -5,13 +5,13 @@ on a registration."""
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chamber.core.api import service_errors
+from chamber.core.api import StepBody, service_errors, step_schema
 from chamber.members import selectors as member_selectors
 from chamber.members.models import Enterprise, Person
 
@@ -41,6 +41,10 @@ class EventSerializer(serializers.ModelSerializer):
     )
     speakers = SpeakerSerializer(many=True, required=False)
     attendance = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField(
+        help_text="The workflow's state: the status, or `held` once the event's last day "
+        "has passed (it takes no more sign-ups)."
+    )
 
     class Meta:
         model = Event
@@ -54,6 +58,7 @@ class EventSerializer(serializers.ModelSerializer):
             "kind",
             "title",
             "status",
+            "state",
             "starts_at",
             "ends_at",
             "place",
@@ -70,6 +75,10 @@ class EventSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["status", "cancel_reason", "created", "updated"]
         extra_kwargs = {"ends_at": {"required": False}}
+
+    @extend_schema_field(serializers.CharField())
+    def get_state(self, obj: Event) -> str:
+        return obj.state
 
     @extend_schema_field(AttendanceSerializer)
     def get_attendance(self, obj: Event) -> dict:
@@ -111,7 +120,15 @@ class EventFilter(filters.FilterSet):
         return qs.touching(org) if org else qs.none()
 
 
-class RegisterSerializer(serializers.Serializer):
+class StepReasonSerializer(StepBody, ReasonSerializer):
+    pass
+
+
+class OptionalReasonSerializer(StepBody):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class RegisterSerializer(StepBody):
     enterprise = ScopedPKField(
         member_selectors.enterprises, Enterprise, required=False, allow_null=True
     )
@@ -126,7 +143,7 @@ class RegisterSerializer(serializers.Serializer):
     )
 
 
-class CodeSerializer(serializers.Serializer):
+class CodeSerializer(StepBody):
     code = serializers.CharField(max_length=80, help_text="The QR code's text, or the code typed.")
     headcount = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     method = serializers.ChoiceField(
@@ -229,38 +246,33 @@ class EventViewSet(
     def _fresh(self, event: Event) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=event.pk)).data)
 
-    @extend_schema(request=None, responses={200: EventSerializer})
-    @action(detail=True, methods=["post"])
-    def announce(self, request: Request, pk=None) -> Response:
-        """Open sign-up (from a draft, or reopen)."""
+    def _event_step(self, request: Request, run, body_class=StepBody) -> Response:
         event = self.get_object()
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
         with service_errors():
-            services.announce_event(actor=request.user, event=event)
+            run(actor=request.user, event=event, **body.validated_data)
         return self._fresh(event)
 
-    @extend_schema(request=None, responses={200: EventSerializer})
+    @step_schema(request=StepBody, response=EventSerializer)
+    @action(detail=True, methods=["post"])
+    def announce(self, request: Request, pk=None) -> Response:
+        """Open sign-up (from a draft, or reopen; never once the event is held)."""
+        return self._event_step(request, services.announce_event)
+
+    @step_schema(request=StepBody, response=EventSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk=None) -> Response:
         """Close sign-up; check-in goes on."""
-        event = self.get_object()
-        with service_errors():
-            services.close_registration(actor=request.user, event=event)
-        return self._fresh(event)
+        return self._event_step(request, services.close_registration)
 
-    @extend_schema(request=ReasonSerializer, responses={200: EventSerializer})
+    @step_schema(request=StepReasonSerializer, response=EventSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk=None) -> Response:
         """Cancel the event and its sign-ups."""
-        event = self.get_object()
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        with service_errors():
-            services.cancel_event(
-                actor=request.user, event=event, reason=body.validated_data["reason"]
-            )
-        return self._fresh(event)
+        return self._event_step(request, services.cancel_event, StepReasonSerializer)
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegistrationSerializer})
+    @step_schema(request=RegisterSerializer, response=RegistrationSerializer, status_code=201)
     @action(detail=True, methods=["post"])
     def register(self, request: Request, pk=None) -> Response:
         """Sign up a person, an enterprise or both: confirmed while places are free,
@@ -275,11 +287,11 @@ class EventViewSet(
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=CodeSerializer, responses={200: RegistrationSerializer})
+    @step_schema(request=CodeSerializer, response=RegistrationSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request: Request, pk=None) -> Response:
         """Check in by the code on a sign-up (scanned or typed). A second check-in of
-        the same sign-up is refused (400)."""
+        the same sign-up is refused (409)."""
         event = self.get_object()
         body = CodeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -303,7 +315,7 @@ class RegistrationFilter(filters.FilterSet):
         fields = ["event", "enterprise", "person", "status", "walk_in"]
 
 
-class HeadcountSerializer(serializers.Serializer):
+class HeadcountSerializer(StepBody):
     headcount = serializers.IntegerField(min_value=1, required=False, allow_null=True)
 
 
@@ -342,23 +354,23 @@ class RegistrationViewSet(
     def _fresh(self, reg: Registration) -> Response:
         return Response(self.get_serializer(self.get_queryset().get(pk=reg.pk)).data)
 
-    @extend_schema(
-        request=ReasonSerializer(required=False), responses={200: RegistrationSerializer}
-    )
+    @step_schema(request=OptionalReasonSerializer, response=RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk=None) -> Response:
         """Cancel the sign-up; the waiting list moves up."""
         reg = self.get_object()
+        body = OptionalReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         with service_errors():
             services.cancel_registration(
-                actor=request.user, registration=reg, reason=request.data.get("reason", "")
+                actor=request.user, registration=reg, **body.validated_data
             )
         return self._fresh(reg)
 
-    @extend_schema(request=HeadcountSerializer, responses={200: RegistrationSerializer})
+    @step_schema(request=HeadcountSerializer, response=RegistrationSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request: Request, pk=None) -> Response:
-        """Check in from the list. Refused (400) if checked in already."""
+        """Check in from the list. Refused (409) if checked in already."""
         reg = self.get_object()
         body = HeadcountSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -368,18 +380,17 @@ class RegistrationViewSet(
                 registration=reg,
                 method=CheckInMethod.LIST,
                 headcount=body.validated_data.get("headcount"),
+                occurred_at=body.validated_data.get("occurred_at"),
             )
         return self._fresh(reg)
 
-    @extend_schema(request=ReasonSerializer, responses={200: RegistrationSerializer})
+    @step_schema(request=StepReasonSerializer, response=RegistrationSerializer)
     @action(detail=True, methods=["post"], url_path="undo-check-in")
     def undo_check_in(self, request: Request, pk=None) -> Response:
         """Take back a check-in made by mistake (audited)."""
         reg = self.get_object()
-        body = ReasonSerializer(data=request.data)
+        body = StepReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with service_errors():
-            services.undo_check_in(
-                actor=request.user, registration=reg, reason=body.validated_data["reason"]
-            )
+            services.undo_check_in(actor=request.user, registration=reg, **body.validated_data)
         return self._fresh(reg)

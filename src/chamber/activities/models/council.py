@@ -122,6 +122,10 @@ class Term(models.Model):
     def scope_condition(org_ids: frozenset[int]) -> Q:
         return Q(council__organization_id__in=org_ids)
 
+    def in_force(self, day: datetime.date) -> bool:
+        """The term sits on `day`: from its start to its end date (inclusive)."""
+        return self.starts <= day and (self.ends is None or day <= self.ends)
+
     @property
     def name(self) -> str:
         return gettext("%(term)s %(council)s") % {
@@ -166,8 +170,12 @@ class TermMember(models.Model):
         return f"{self.person.name} · {self.get_role_display()}"
 
     def serves_on(self, day: datetime.date) -> bool:
-        return (self.since is None or self.since <= day) and (
-            self.until is None or self.until > day
+        """Seated on `day`: since/until, and within the term (a term ends on its date,
+        its last day; every seat ends with it)."""
+        return (
+            (self.since is None or self.since <= day)
+            and (self.until is None or self.until > day)
+            and self.term.in_force(day)
         )
 
 

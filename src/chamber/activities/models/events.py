@@ -19,6 +19,7 @@ from chamber.orgs.scope import ScopedQuerySet
 
 from ..choices import (
     ACTIVE_REGISTRATION,
+    COUNTED_STATUSES,
     CheckInMethod,
     Destination,
     EventKind,
@@ -45,6 +46,11 @@ class EventQuerySet(ScopedQuerySet):
             Q(organization_id__in=ids)
             | Exists(EventCoOrganizer.objects.filter(event=OuterRef("pk"), organization_id__in=ids))
         )
+
+
+# An event over (by its dates) is held; not stored, so it is never out of date.
+HELD = "held"
+HELD_LABEL = _("held")
 
 
 class Event(models.Model):
@@ -142,9 +148,29 @@ class Event(models.Model):
         )
 
     @property
+    def is_held(self) -> bool:
+        """An event announced (or closed for sign-up) whose last day has passed took
+        place: its state is `held`, derived from its dates, and it takes no more
+        sign-ups (check-ins from its sign-in sheet may still be entered)."""
+        return (
+            self.status in COUNTED_STATUSES
+            and timezone.localtime(self.ends_at).date() < timezone.localdate()
+        )
+
+    @property
+    def state(self) -> str:
+        """The workflow's state: the stored status, or `held` once the event is over."""
+        return HELD if self.is_held else self.status
+
+    def get_state_display(self) -> str:
+        return str(HELD_LABEL) if self.is_held else self.get_status_display()
+
+    @property
     def is_open(self) -> bool:
-        return self.status == EventStatus.ANNOUNCED and (
-            self.registration_deadline is None or timezone.now() <= self.registration_deadline
+        return (
+            self.status == EventStatus.ANNOUNCED
+            and not self.is_held
+            and (self.registration_deadline is None or timezone.now() <= self.registration_deadline)
         )
 
 

@@ -8,16 +8,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chamber.core import audit, notices
+from chamber.core import steps as engine
 from chamber.core.text import join_list
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
 from ..choices import ACTIVE_REGISTRATION, Destination, EventKind, EventStatus, RegistrationStatus
 from ..models import CheckIn, Event, EventAttachment, EventSpeaker
+from ..models.events import HELD, HELD_LABEL
 from ._common import require
 from ._common import user_or_none as _user
 from ._event_base import locked as _locked
@@ -204,84 +206,111 @@ def update_event(
     return event
 
 
-def _step(actor: Any, event: Event, to: str, allowed_from: tuple[str, ...], message: str) -> Event:
-    require(actor, Perm.CHANGE, event.organization_id)
-    given, event = event, _locked(event)
-    if event.status not in allowed_from:
-        raise ValidationError(
-            message % {"status": EventStatus(event.status).label, "title": event.title}
+# --- The event workflow (the one step engine, chamber.core.steps) ------------------------
+
+E = EventStatus
+
+
+def _not_attended(event: Event) -> str | None:
+    if CheckIn.objects.filter(registration__event=event).exists():
+        return _(
+            "People have checked in to this event already: it took place and cannot be cancelled."
         )
-    before = event.status
-    event.status = given.status = to  # the caller's copy stays true too
-    event.save(update_fields=["status", "updated"])
-    audit.record(
-        actor=actor,
-        action=audit.AuditAction.STEP,
-        obj=event,
-        organization_id=event.organization_id,
-        changes={"status": [before, to]},
-    )
-    return event
+    return None
 
 
-@transaction.atomic
-def announce_event(*, actor: Any, event: Event) -> Event:
-    """Open sign-up: from a draft, or reopen after sign-up was closed."""
-    return _step(
-        actor,
-        event,
-        EventStatus.ANNOUNCED,
-        (EventStatus.DRAFT, EventStatus.CLOSED),
-        _("“%(title)s” is %(status)s: only a draft or a closed event can be opened for sign-up."),
-    )
-
-
-@transaction.atomic
-def close_registration(*, actor: Any, event: Event) -> Event:
-    """Stop sign-ups; check-in and walk-ins go on."""
-    return _step(
-        actor,
-        event,
-        EventStatus.CLOSED,
-        (EventStatus.ANNOUNCED,),
-        _("“%(title)s” is %(status)s: only an event open for sign-up can be closed."),
-    )
-
-
-@transaction.atomic
-def cancel_event(*, actor: Any, event: Event, reason: str) -> Event:
-    """Call the event off: every active sign-up is cancelled with it. An event that
-    someone attended already cannot be cancelled."""
-    require(actor, Perm.CHANGE, event.organization_id)
+def _cancel(ctx: engine.Ctx, *, reason: str) -> None:
+    """Every active sign-up is cancelled with the event, at the same moment."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the event is cancelled.")})
-    if CheckIn.objects.filter(registration__event=event).exists():
-        raise ValidationError(
-            _(
-                "People have checked in to this event already: it took place and cannot be cancelled."
-            )
-        )
-    event = _step(
-        actor,
-        event,
-        EventStatus.CANCELLED,
-        (EventStatus.DRAFT, EventStatus.ANNOUNCED, EventStatus.CLOSED),
-        _("“%(title)s” is %(status)s already."),
-    )
-    event.cancel_reason = reason
-    event.save(update_fields=["cancel_reason"])
-    now = timezone.now()
-    active = event.registrations.filter(status__in=ACTIVE_REGISTRATION)
+    ctx.set(cancel_reason=reason)
+    ctx.comment = reason
+    active = ctx.record.registrations.filter(status__in=ACTIVE_REGISTRATION)
     notices.emit(
         "event.cancel",
-        event,
-        actor=actor,
+        ctx.record,
+        actor=ctx.actor,
         reason=reason,
         registrations=list(active.values_list("pk", flat=True)),
     )
-    active.update(status=RegistrationStatus.CANCELLED, status_changed_at=now)
-    return event
+    active.update(status=RegistrationStatus.CANCELLED, status_changed_at=ctx.at)
+
+
+def _authorize(actor: Any, event: Event, perm: str) -> None:
+    require(actor, perm, event.organization_id)
+
+
+def _state_label(state: str) -> str:
+    return str(HELD_LABEL) if state == HELD else str(EventStatus(state).label)
+
+
+# `held` is derived from the dates (Event.state): a held event cannot be opened for
+# sign-up again, nor closed; it can still be called off if nobody came.
+STEPS = {
+    s.name: s
+    for s in [
+        engine.Step(
+            name="announce",
+            sources=frozenset({E.DRAFT, E.CLOSED}),
+            to=E.ANNOUNCED,
+            label=gettext_lazy("Open for sign-up"),
+            perm=Perm.CHANGE,
+        ),
+        engine.Step(
+            name="close",
+            sources=frozenset({E.ANNOUNCED}),
+            to=E.CLOSED,
+            label=gettext_lazy("Close sign-up"),
+            perm=Perm.CHANGE,
+        ),
+        engine.Step(
+            name="cancel",
+            sources=frozenset({E.DRAFT, E.ANNOUNCED, E.CLOSED, HELD}),
+            to=E.CANCELLED,
+            label=gettext_lazy("Cancel"),
+            perm=Perm.CHANGE,
+            condition=_not_attended,
+            apply=_cancel,
+        ),
+    ]
+}
+
+WORKFLOW = engine.Workflow(
+    name="event",
+    model=Event,
+    steps=STEPS,
+    authorize=_authorize,
+    state_of=lambda event: event.state,
+    state_label=_state_label,
+    # Events are often recorded after they happened: a step is bounded by now only.
+    floor=lambda event: None,
+    organization_id=lambda event: event.organization_id,
+    refused=gettext_lazy(
+        "“%(step)s” is not possible: the event is %(state)s. Possible now: %(next)s."
+    ),
+)
+
+
+def legal_steps(event: Event) -> list[str]:
+    return WORKFLOW.legal_steps(event)
+
+
+def announce_event(*, actor: Any, event: Event, occurred_at: Any = None) -> Event:
+    """Open sign-up: from a draft, or reopen after sign-up was closed; never once the
+    event is over."""
+    return WORKFLOW.take("announce", event, actor=actor, occurred_at=occurred_at)
+
+
+def close_registration(*, actor: Any, event: Event, occurred_at: Any = None) -> Event:
+    """Stop sign-ups; check-in and walk-ins go on."""
+    return WORKFLOW.take("close", event, actor=actor, occurred_at=occurred_at)
+
+
+def cancel_event(*, actor: Any, event: Event, reason: str, occurred_at: Any = None) -> Event:
+    """Call the event off: every active sign-up is cancelled with it. An event that
+    someone attended already cannot be cancelled."""
+    return WORKFLOW.take("cancel", event, actor=actor, occurred_at=occurred_at, reason=reason)
 
 
 @transaction.atomic

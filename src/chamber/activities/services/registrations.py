@@ -17,9 +17,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chamber.core import audit, notices
+from chamber.core import steps as engine
 from chamber.members.models import Enterprise, Membership, Person
+from chamber.orgs.choices import Perm
 
 from ..choices import ACTIVE_REGISTRATION, CheckInMethod, EventStatus, RegistrationStatus
 from ..models import CheckIn, Event, Registration
@@ -29,6 +32,10 @@ from ._common import user_or_none as _user
 from ._event_base import locked as _locked
 from ._event_base import require_event
 from ._event_base import when as _when
+
+# A confirmed sign-up whose people came: derived from its CheckIn row, never stored.
+CHECKED_IN = "checked_in"
+CHECKED_IN_LABEL = gettext_lazy("checked in")
 
 # --- Sign-up and the waiting list --------------------------------------------------------
 
@@ -98,18 +105,25 @@ def _check_not_signed_up(event: Event, enterprise: Enterprise | None, person: Pe
         )
 
 
-def _check_in_window(event: Event) -> None:
+def _check_in_closed(event: Event) -> str | None:
+    """Why nobody can check in to `event` now, or None."""
     if event.status not in (EventStatus.ANNOUNCED, EventStatus.CLOSED):
-        raise ValidationError(
-            _("“%(title)s” is %(status)s: nobody can check in.")
-            % {"title": event.title, "status": event.get_status_display()}
-        )
+        return _("“%(title)s” is %(status)s: nobody can check in.") % {
+            "title": event.title,
+            "status": event.get_status_display(),
+        }
     day = timezone.localtime(event.starts_at).date()
     if timezone.localdate() < day:
-        raise ValidationError(
-            _("Check-in opens on the day of the event, %(day)s.")
-            % {"day": date_format(day, "DATE_FORMAT")}
-        )
+        return _("Check-in opens on the day of the event, %(day)s.") % {
+            "day": date_format(day, "DATE_FORMAT")
+        }
+    return None
+
+
+def _check_in_window(event: Event) -> None:
+    why = _check_in_closed(event)
+    if why:
+        raise engine.StepRefused(why, state=event.state, allowed_steps=[])
 
 
 @transaction.atomic
@@ -123,6 +137,7 @@ def register(
     note: str = "",
     walk_in: bool = False,
     over_capacity: bool = False,
+    occurred_at: Any = None,
 ) -> Registration:
     """Sign up a person, an enterprise, or a person for an enterprise. While places are
     free the sign-up is confirmed, then it joins the waiting list. A walk-in is signed
@@ -150,16 +165,28 @@ def register(
     event = _locked(event)
     if walk_in:
         _check_in_window(event)
+    entered = engine.entered_now()
+    # A walk-in happened at the event (not before its day); a sign-up before it ends.
+    registered_at = engine.settle_moment(
+        occurred_at, not_before=_event_day_start(event) if walk_in else None, now=entered
+    )
+    if walk_in:
+        pass
+    elif occurred_at not in (None, "") and _was_open(event, registered_at):
+        pass  # a sign-up recorded after the fact, made while sign-up was open
     elif not event.is_open:
-        if event.status == EventStatus.ANNOUNCED:
-            raise ValidationError(
-                _("Sign-up for “%(title)s” closed at %(when)s.")
-                % {"title": event.title, "when": _when(event.registration_deadline)}
-            )
-        raise ValidationError(
-            _("“%(title)s” is %(status)s: it does not take sign-ups.")
-            % {"title": event.title, "status": event.get_status_display()}
-        )
+        # Signing up is a step on the event: refused by its state (409 in the API).
+        if event.state == EventStatus.ANNOUNCED:
+            why = _("Sign-up for “%(title)s” closed at %(when)s.") % {
+                "title": event.title,
+                "when": _when(event.registration_deadline),
+            }
+        else:
+            why = _("“%(title)s” is %(status)s: it does not take sign-ups.") % {
+                "title": event.title,
+                "status": event.get_state_display(),
+            }
+        raise engine.StepRefused(why, state=event.state, allowed_steps=[])
     _check_open_to(event, enterprise, person)
     _check_not_signed_up(event, enterprise, person)
     taken = seats_taken(event)
@@ -189,6 +216,7 @@ def register(
         walk_in=walk_in,
         note=(note or "").strip()[:200],
         created_by=_user(actor),
+        registered_at=registered_at,
     )
     reg.full_clean(exclude=["code"])
     try:
@@ -209,13 +237,39 @@ def register(
             "status": status,
             "party_size": party_size,
             "walk_in": walk_in,
+            "occurred_at": registered_at.isoformat(),
+            **(
+                {"entered_late": True, "entered_at": entered.isoformat()}
+                if engine.is_late(registered_at, entered, day_only=engine.is_day_only(occurred_at))
+                else {}
+            ),
         },
     )
     if walk_in:
-        _check_in(actor, event, reg, CheckInMethod.WALK_IN, party_size, None)
+        REGISTRATION_WORKFLOW.take(
+            "check_in",
+            reg,
+            actor=actor,
+            occurred_at=occurred_at,
+            method=CheckInMethod.WALK_IN,
+            headcount=party_size,
+        )
     else:
         notices.emit("registration.made", reg, actor=actor)
     return reg
+
+
+def _event_day_start(event: Event) -> datetime.datetime:
+    return engine.start_of_day(timezone.localtime(event.starts_at).date())
+
+
+def _was_open(event: Event, at: datetime.datetime) -> bool:
+    """Whether sign-up for `event` was open at `at` (a sign-up recorded later): it was
+    announced, not cancelled, and `at` is before the deadline and the event's end."""
+    if event.status not in (EventStatus.ANNOUNCED, EventStatus.CLOSED):
+        return False
+    deadline = event.registration_deadline or event.ends_at
+    return at <= deadline
 
 
 def promote_waiting_list(actor: Any, event: Event) -> list[Registration]:
@@ -256,33 +310,16 @@ def promote_waiting_list(actor: Any, event: Event) -> list[Registration]:
 
 @transaction.atomic
 def cancel_registration(
-    *, actor: Any, registration: Registration, reason: str = ""
+    *, actor: Any, registration: Registration, reason: str = "", occurred_at: Any = None
 ) -> Registration:
     """Cancel a sign-up; its places go to the waiting list in order."""
     require_event(actor, registration.event)
-    event = _locked(registration.event)
-    reg = Registration.objects.select_for_update().get(pk=registration.pk)
-    if reg.status == RegistrationStatus.CANCELLED:
-        raise ValidationError(_("This sign-up was cancelled already."))
-    if CheckIn.objects.filter(registration=reg).exists():
-        raise ValidationError(_("This person has checked in already: the sign-up stands."))
-    before = reg.status
-    reg.status, reg.status_changed_at = RegistrationStatus.CANCELLED, timezone.now()
-    if reason:
-        reg.note = reason.strip()[:200]
-    reg.save(update_fields=["status", "status_changed_at", "note"])
-    audit.record(
-        actor=actor,
-        action=audit.AuditAction.STEP,
-        obj=reg,
-        subject=reg.enterprise or reg.person,
-        organization_id=event.organization_id,
-        changes={"status": [before, RegistrationStatus.CANCELLED]},
-        note=reason,
+    event = _locked(registration.event)  # the event first: seats are counted under it
+    REGISTRATION_WORKFLOW.take(
+        "cancel", registration, actor=actor, occurred_at=occurred_at, reason=reason
     )
     promote_waiting_list(actor, event)
-    registration.status = reg.status
-    return reg
+    return registration
 
 
 @transaction.atomic
@@ -330,28 +367,10 @@ def normalize_code(raw: str) -> str:
     return value.upper().replace(" ", "").replace("-", "")
 
 
-def _check_in(
-    actor: Any,
-    event: Event,
-    reg: Registration,
-    method: str,
-    headcount: int | None,
-    at: datetime.datetime | None,
-) -> CheckIn:
-    existing = CheckIn.objects.filter(registration=reg).select_related("by").first()
-    if existing:
-        raise ValidationError(
-            {
-                "code": _("%(name)s checked in already at %(when)s.")
-                % {"name": reg.registrant_name, "when": _when(existing.at)}
-            }
-        )
-    if reg.status == RegistrationStatus.CANCELLED:
-        raise ValidationError({"code": _("This sign-up was cancelled.")})
-    if reg.status == RegistrationStatus.WAITLISTED:
-        raise ValidationError(
-            {"code": _("%(name)s is still on the waiting list.") % {"name": reg.registrant_name}}
-        )
+def _apply_check_in(ctx: engine.Ctx, *, method: str, headcount: int | None = None) -> CheckIn:
+    reg = ctx.record
+    if method not in CheckInMethod.values:
+        raise ValidationError({"method": _("Unknown way of checking in.")})
     headcount = reg.party_size if headcount is None else headcount
     if not 1 <= headcount <= reg.party_size:
         raise ValidationError(
@@ -361,48 +380,171 @@ def _check_in(
             }
         )
     check = CheckIn(
-        registration=reg,
-        method=method,
-        headcount=headcount,
-        at=at or timezone.now(),
-        by=_user(actor),
+        registration=reg, method=method, headcount=headcount, at=ctx.at, by=_user(ctx.actor)
     )
     try:
         with transaction.atomic():
             check.save()
     except IntegrityError:
         # Two phones scanned the same code at once: the constraint let one through.
-        raise ValidationError(
-            {"code": _("%(name)s checked in already.") % {"name": reg.registrant_name}}
+        raise REGISTRATION_WORKFLOW.refuse(
+            reg, _("%(name)s checked in already.") % {"name": reg.registrant_name}
         ) from None
-    audit.record(
-        actor=actor,
-        action=audit.AuditAction.STEP,
-        obj=reg,
-        subject=reg.enterprise or reg.person,
-        organization_id=event.organization_id,
-        changes={"check_in": check.at.isoformat(), "headcount": headcount, "method": method},
-    )
+    ctx.changes = {"check_in": check.at.isoformat(), "headcount": headcount, "method": method}
     return check
 
 
-@transaction.atomic
+def _apply_undo(ctx: engine.Ctx, *, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the check-in is taken back.")})
+    check = CheckIn.objects.select_for_update().get(registration=ctx.record)
+    ctx.changes = {"check_in": [check.at.isoformat(), None]}
+    ctx.comment = reason
+    check.delete()
+
+
+def _apply_cancel(ctx: engine.Ctx, *, reason: str = "") -> None:
+    reason = (reason or "").strip()
+    ctx.set(status_changed_at=ctx.at)
+    if reason:
+        ctx.set(note=reason[:200])
+    ctx.comment = reason
+
+
+def _registration_state(reg: Registration) -> str:
+    """A confirmed sign-up whose people came is `checked_in` (its CheckIn row)."""
+    if (
+        reg.status == RegistrationStatus.CONFIRMED
+        and CheckIn.objects.filter(registration=reg).exists()
+    ):
+        return CHECKED_IN
+    return reg.status
+
+
+def _why_not_check_in(reg: Registration) -> str | None:
+    return _check_in_closed(reg.event)
+
+
+def _registration_floor(reg: Registration) -> datetime.datetime:
+    """A check-in or a cancellation is not before the sign-up; a check-in not before
+    the event's day (checked by the step's own rule below)."""
+    return reg.registered_at
+
+
+def _registration_label(state: str) -> str:
+    if state == CHECKED_IN:
+        return str(CHECKED_IN_LABEL)
+    return str(RegistrationStatus(state).label)
+
+
+class RegistrationWorkflow(engine.Workflow):
+    """Check-in is not before the event's day: its floor is the later of the sign-up
+    and the start of that day."""
+
+    def problem(self, record: Any, step: str) -> str | None:
+        """The table's refusal, in the words the check-in desk knows."""
+        state = self.state(record)
+        name = record.registrant_name
+        if step == "check_in" and state == CHECKED_IN:
+            check = CheckIn.objects.get(registration=record)
+            return _("%(name)s checked in already at %(when)s.") % {
+                "name": name,
+                "when": _when(check.at),
+            }
+        if step == "check_in" and state == RegistrationStatus.WAITLISTED:
+            return _("%(name)s is still on the waiting list.") % {"name": name}
+        if state == RegistrationStatus.CANCELLED and step in ("check_in", "cancel"):
+            return (
+                _("This sign-up was cancelled already.")
+                if step == "cancel"
+                else _("This sign-up was cancelled.")
+            )
+        if step == "cancel" and state == CHECKED_IN:
+            return _("This person has checked in already: the sign-up stands.")
+        return super().problem(record, step)
+
+    def begin(self, step: str, record: Any, *, actor: Any, occurred_at: Any = None) -> engine.Ctx:
+        ctx = super().begin(step, record, actor=actor, occurred_at=occurred_at)
+        if step == "check_in":
+            day = timezone.localtime(ctx.record.event.starts_at).date()
+            if ctx.on < day:
+                raise ValidationError(
+                    {
+                        "occurred_at": _("Check-in opens on the day of the event, %(day)s.")
+                        % {"day": date_format(day, "DATE_FORMAT")}
+                    }
+                )
+        return ctx
+
+
+# Registration's table: `checked_in` is derived from its CheckIn row.
+REGISTRATION_WORKFLOW = RegistrationWorkflow(
+    name="registration",
+    model=Registration,
+    steps={
+        s.name: s
+        for s in [
+            engine.Step(
+                name="check_in",
+                sources=frozenset({RegistrationStatus.CONFIRMED}),
+                to=None,
+                label=gettext_lazy("Check in"),
+                perm=Perm.CHANGE,
+                condition=_why_not_check_in,
+                apply=_apply_check_in,
+            ),
+            engine.Step(
+                name="undo_check_in",
+                sources=frozenset({CHECKED_IN}),
+                to=None,
+                label=gettext_lazy("Undo check-in"),
+                perm=Perm.CHANGE,
+                apply=_apply_undo,
+            ),
+            engine.Step(
+                name="cancel",
+                sources=frozenset({RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED}),
+                to=RegistrationStatus.CANCELLED,
+                label=gettext_lazy("Cancel the sign-up"),
+                perm=Perm.CHANGE,
+                apply=_apply_cancel,
+            ),
+        ]
+    },
+    authorize=lambda actor, reg, perm: require_event(actor, reg.event, perm),
+    state_of=_registration_state,
+    state_label=_registration_label,
+    floor=_registration_floor,
+    organization_id=lambda reg: reg.event.organization_id,
+    subject=lambda reg: reg.enterprise or reg.person,
+    lock_of=("self",),
+    related=("event", "enterprise", "person"),
+    refused=gettext_lazy(
+        "“%(step)s” is not possible: the sign-up is %(state)s. Possible now: %(next)s."
+    ),
+)
+
+
 def check_in(
     *,
     actor: Any,
     registration: Registration,
     method: str = CheckInMethod.LIST,
     headcount: int | None = None,
-    at: datetime.datetime | None = None,
+    at: Any = None,
+    occurred_at: Any = None,
 ) -> CheckIn:
-    """Record that the people on a confirmed sign-up came. Refused a second time."""
-    event = registration.event
-    require_event(actor, event)
-    if method not in CheckInMethod.values:
-        raise ValidationError({"method": _("Unknown way of checking in.")})
-    _check_in_window(event)
-    reg = Registration.objects.select_for_update().get(pk=registration.pk)
-    return _check_in(actor, event, reg, method, headcount, at)
+    """Record that the people on a confirmed sign-up came (at `occurred_at`, default
+    now; not before the event's day). Refused a second time."""
+    return REGISTRATION_WORKFLOW.take(
+        "check_in",
+        registration,
+        actor=actor,
+        occurred_at=occurred_at if occurred_at not in (None, "") else at,
+        method=method,
+        headcount=headcount,
+    )
 
 
 @transaction.atomic
@@ -413,6 +555,7 @@ def check_in_by_code(
     code: str,
     method: str = CheckInMethod.TYPED,
     headcount: int | None = None,
+    occurred_at: Any = None,
 ) -> CheckIn:
     """Check in the sign-up whose QR code (scanned or typed) is `code`."""
     require_event(actor, event)
@@ -428,28 +571,16 @@ def check_in_by_code(
         raise ValidationError({"code": _("No sign-up has the code %(code)s.") % {"code": value}})
     if reg.event_id != event.pk:
         raise ValidationError({"code": _("This code is for a different event.")})
-    return check_in(actor=actor, registration=reg, method=method, headcount=headcount)
+    return check_in(
+        actor=actor, registration=reg, method=method, headcount=headcount, occurred_at=occurred_at
+    )
 
 
-@transaction.atomic
-def undo_check_in(*, actor: Any, registration: Registration, reason: str) -> Registration:
+def undo_check_in(
+    *, actor: Any, registration: Registration, reason: str, occurred_at: Any = None
+) -> Registration:
     """Take back a check-in recorded by mistake (audited, with the reason)."""
-    require_event(actor, registration.event)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the check-in is taken back.")})
-    check = CheckIn.objects.select_for_update().filter(registration=registration).first()
-    if check is None:
-        raise ValidationError(_("This sign-up has not checked in."))
-    at = check.at
-    check.delete()
-    audit.record(
-        actor=actor,
-        action=audit.AuditAction.STEP,
-        obj=registration,
-        subject=registration.enterprise or registration.person,
-        organization_id=registration.event.organization_id,
-        changes={"check_in": [at.isoformat(), None]},
-        note=reason,
+    REGISTRATION_WORKFLOW.take(
+        "undo_check_in", registration, actor=actor, occurred_at=occurred_at, reason=reason
     )
     return registration

@@ -17,6 +17,7 @@ from chamber.members import selectors as member_selectors
 from chamber.members.choices import MemberKind
 from chamber.members.models import Person
 from chamber.members.selectors import DirectoryFilters
+from chamber.members.sheet_views import sheet_page
 from chamber.orgs.choices import Perm
 
 from .. import selectors, services
@@ -203,4 +204,19 @@ def member_options(request: HttpRequest) -> HttpResponse:
         request,
         "activities/_member_options.html",
         {"rows": rows, "name": name, "q": q},
+    )
+
+
+@login_required
+def sign_in_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event's paper sign-in sheet, typed in after the event."""
+    event = selectors.get_event(request.user, pk, Perm.CHANGE)
+    url = reverse("activities:event", args=[event.pk])
+    return sheet_page(
+        request,
+        kind="sign-ins",
+        target=event,
+        title=_("Enter the sign-in sheet of %(title)s") % {"title": event.title},
+        done_url=url,
+        back_url=url,
     )

@@ -192,7 +192,14 @@ class CaseEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When it happened; `entered_at` when it was typed in. Figures count `at`.
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    entered_late = models.BooleanField(
+        _("entered late"),
+        default=False,
+        help_text=_("Entered more than CHAMBER_LATE_ENTRY_AFTER after it happened."),
+    )
     comment = models.TextField(_("comment"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 

@@ -1,8 +1,10 @@
 """The case workflow. Each step is one function: it locks the case, checks the
 actor's right to change records of the case's organisation and that the step is legal
 from the current state, validates its input, writes the case, one CaseEvent row and
-one audit entry, all in one transaction. An illegal step raises ValidationError
-(keyed `status`) naming the state and the steps possible from it.
+one audit entry, all in one transaction. The steps are a table run by the one
+step engine (`chamber.core.steps`): an illegal step raises `StepRefused` naming the
+state and the steps possible from it; every step takes `occurred_at` (when it
+happened; default now), and its dates (resolved on, due on ...) are that day's.
 
 States and steps:
 
@@ -27,13 +29,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chamber.core import audit, notices
+from chamber.core import steps as engine
 from chamber.core.names import user_name
-from chamber.core.text import join_list
 from chamber.members.models import Enterprise
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -52,90 +55,34 @@ from ..workdays import add_working_days
 from .common import require, visible
 
 S = Status
-
-# The states each step may start from. Some steps add a condition (see _conditions).
-ALLOWED_FROM: dict[str, frozenset[str]] = {
-    Step.ASSIGN: frozenset({S.RECEIVED, S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}),
-    Step.START: frozenset({S.ASSIGNED, S.RETURNED, S.REOPENED}),
-    Step.HAND_OVER: frozenset({S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}),
-    Step.RETURN: frozenset({S.IN_PROGRESS}),
-    Step.RESOLVE: frozenset({S.ASSIGNED, S.IN_PROGRESS, S.REOPENED}),
-    Step.FOLLOW_UP: frozenset({S.RESOLVED}),
-    Step.REOPEN: frozenset({S.FOLLOWED_UP}),
-    Step.CLOSE: frozenset({S.FOLLOWED_UP}),
-    Step.REJECT: frozenset({S.RECEIVED, S.ASSIGNED, S.IN_PROGRESS, S.RETURNED}),
-    Step.MERGE: frozenset({S.RECEIVED, S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}),
-    Step.URGE: frozenset({S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED}),
-}
-
-# What each step is called on a button, and in errors.
-STEP_ACTIONS: dict[str, Any] = {
-    Step.ASSIGN: gettext_lazy("Assign"),
-    Step.START: gettext_lazy("Start work"),
-    Step.HAND_OVER: gettext_lazy("Hand over to a department"),
-    Step.RETURN: gettext_lazy("Record a return by the department"),
-    Step.RESOLVE: gettext_lazy("Resolve"),
-    Step.FOLLOW_UP: gettext_lazy("Record the follow-up"),
-    Step.REOPEN: gettext_lazy("Reopen"),
-    Step.CLOSE: gettext_lazy("Close"),
-    Step.REJECT: gettext_lazy("Reject"),
-    Step.MERGE: gettext_lazy("Merge into another case"),
-    Step.URGE: gettext_lazy("Urge"),
-}
+OPEN_FOR_WORK = frozenset({S.RECEIVED, S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED})
 
 ESCALATE_AFTER_RETURNS = getattr(settings, "CASEWORK_ESCALATE_AFTER_RETURNS", 3)
 
 
-def _conditions(case: Case, step: str) -> str | None:
-    """Why `step` is not possible beyond the state table, or None."""
-    if step == Step.HAND_OVER and case.status == S.IN_PROGRESS and case.department_id:
+# --- conditions beyond the state table ---------------------------------------------------
+
+
+def _hand_over_condition(case: Case) -> str | None:
+    if case.status == S.IN_PROGRESS and case.department_id:
         return _("The case is with %(dept)s already; record its return first.") % {
             "dept": case.department
         }
-    if step == Step.HAND_OVER and case.assignee_id is None:
+    if case.assignee_id is None:
         return _("Assign the case to a staff member before handing it over.")
-    if step == Step.RETURN and case.department_id is None:
-        return _("Only a case handed to a department can be returned by it.")
-    if step == Step.REOPEN and case.satisfaction != Satisfaction.UNSATISFIED:
-        return _("Only a case whose follow-up was unsatisfied can be reopened.")
     return None
 
 
-def legal_steps(case: Case) -> list[str]:
-    """The steps possible from the case's current state, in button order (urging,
-    which changes no state, last)."""
-    return [
-        step
-        for step in STEP_ACTIONS
-        if case.status in ALLOWED_FROM[step] and _conditions(case, step) is None
-    ]
+def _return_condition(case: Case) -> str | None:
+    if case.department_id is None:
+        return _("Only a case handed to a department can be returned by it.")
+    return None
 
 
-def next_steps(case: Case, user: Any) -> list[str]:
-    """The steps `user` may take now: none without the right to change the case."""
-    if not scope.has_perm(user, Perm.CHANGE, case.organization_id):
-        return []
-    return legal_steps(case)
-
-
-def _check(case: Case, step: str) -> None:
-    if case.status not in ALLOWED_FROM[step]:
-        possible = join_list(str(STEP_ACTIONS[s]) for s in legal_steps(case)) or _("none")
-        raise ValidationError(
-            {
-                "status": _(
-                    "“%(action)s” is not possible: the case is %(status)s. Possible now: %(next)s."
-                )
-                % {
-                    "action": STEP_ACTIONS[step],
-                    "status": case.get_status_display(),
-                    "next": possible,
-                }
-            }
-        )
-    why = _conditions(case, step)
-    if why:
-        raise ValidationError({"status": why})
+def _reopen_condition(case: Case) -> str | None:
+    if case.satisfaction != Satisfaction.UNSATISFIED:
+        return _("Only a case whose follow-up was unsatisfied can be reopened.")
+    return None
 
 
 def _required(value: str, field: str, message: str) -> str:
@@ -143,61 +90,6 @@ def _required(value: str, field: str, message: str) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
-
-
-def _begin(actor: Any, case: Case, step: str) -> tuple[Case, str]:
-    """Lock the case row, check the right and the state; return the locked copy."""
-    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join.
-    locked = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("department", "category", "organization")
-        .get(pk=case.pk)
-    )
-    require(actor, Perm.CHANGE, locked.organization_id)
-    _check(locked, step)
-    return locked, locked.status
-
-
-def _finish(
-    *,
-    actor: Any,
-    case: Case,
-    original: Case,
-    step: str,
-    before: str,
-    comment: str = "",
-    data: dict[str, Any] | None = None,
-    changes: dict[str, Any] | None = None,
-    fields: list[str],
-) -> CaseEvent:
-    case.save(update_fields=[*fields, "updated"])
-    event = CaseEvent.objects.create(
-        case=case,
-        step=step,
-        from_status=before,
-        to_status=case.status,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        comment=comment,
-        data=data or {},
-    )
-    audit.record(
-        actor=actor,
-        action=audit.AuditAction.STEP,
-        obj=case,
-        subject=case.enterprise,
-        organization_id=case.organization_id,
-        changes={"step": step, "status": [before, case.status], **(changes or {})},
-        note=comment,
-    )
-    notices.emit(f"case.{step}", case, actor=actor, step_id=event.pk)
-    # The caller's instance reflects the new state too.
-    for f in [*fields, "updated"]:
-        setattr(original, f, getattr(case, f))
-    return event
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _check_assignee(case: Case, assignee: Any) -> None:
@@ -210,6 +102,331 @@ def _check_assignee(case: Case, assignee: Any) -> None:
                 % {"user": user_name(assignee), "org": case.organization}
             }
         )
+
+
+# --- what each step does (the engine has locked the case and checked right and state) ---
+
+
+def _assign(ctx: engine.Ctx, *, assignee: Any, comment: str = "") -> None:
+    case = ctx.record
+    _check_assignee(case, assignee)
+    if case.assignee_id == assignee.pk:
+        raise ValidationError({"assignee": _("The case is assigned to this person already.")})
+    previous = case.assignee if case.assignee_id else None
+    ctx.set(assignee=assignee)
+    # A case in progress stays in progress with its new assignee.
+    ctx.to = S.IN_PROGRESS if ctx.before == S.IN_PROGRESS else S.ASSIGNED
+    ctx.comment = comment
+    # the data names accounts (pages show their 姓名); the trail shows names
+    ctx.data = {
+        "assignee": assignee.get_username(),
+        "previous": previous.get_username() if previous else None,
+    }
+    ctx.changes = {"assignee": [user_name(previous) or None, user_name(assignee)]}
+
+
+def _start(ctx: engine.Ctx, *, comment: str = "") -> None:
+    if ctx.record.assignee_id is None:
+        raise ValidationError({"assignee": _("Assign the case before starting work on it.")})
+    ctx.comment = comment
+
+
+def _hand_over(ctx: engine.Ctx, *, department: Department, comment: str = "") -> None:
+    """The due date becomes the category's limit in working days from the day it was
+    handed over (the real day, when entered later)."""
+    case = ctx.record
+    if department is None:
+        raise ValidationError({"department": _("Choose the department.")})
+    if not department.active:
+        raise ValidationError({"department": _("%(d)s is no longer in use.") % {"d": department}})
+    old_due = case.due_on
+    ctx.set(
+        department=department,
+        handed_over_on=ctx.on,
+        due_on=add_working_days(ctx.on, case.category.time_limit_days),
+    )
+    ctx.comment = comment
+    ctx.data = {
+        "department": department.name,
+        "department_id": department.pk,
+        "due_on": case.due_on.isoformat(),
+        "working_days": case.category.time_limit_days,
+    }
+    ctx.changes = {
+        "department": department.name,
+        "due_on": [old_due.isoformat() if old_due else None, case.due_on.isoformat()],
+    }
+
+
+def _return(ctx: engine.Ctx, *, reason: str) -> None:
+    case = ctx.record
+    reason = _required(reason, "reason", _("Say why the department returned the case."))
+    department = case.department
+    ctx.set(department=None, handed_over_on=None, return_count=case.return_count + 1)
+    ctx.comment = reason
+    ctx.data = {
+        "department": department.name,
+        "department_id": department.pk,
+        "returns": case.return_count,
+    }
+    ctx.changes = {"department": [department.name, None], "return_count": case.return_count}
+
+
+def _resolve(ctx: engine.Ctx, *, resolution: str) -> None:
+    case = ctx.record
+    resolution = _required(resolution, "resolution", _("Say what was done to solve it."))
+    ctx.set(resolution=resolution, resolved_on=ctx.on)
+    ctx.comment = resolution
+    ctx.data = {
+        "on_time": case.due_on is None or ctx.on <= case.due_on,
+        "department": case.department.name if case.department_id else None,
+    }
+    ctx.changes = {"resolved_on": ctx.on.isoformat()}
+
+
+def _follow_up(ctx: engine.Ctx, *, satisfaction: str, score: int | None, comment: str = "") -> None:
+    errors: dict[str, str] = {}
+    if satisfaction not in Satisfaction.values:
+        errors["satisfaction"] = _("Choose satisfied, basically satisfied or unsatisfied.")
+    if score is None or not isinstance(score, int) or not 1 <= score <= 5:
+        errors["score"] = _("Give a score from 1 to 5.")
+    comment = (comment or "").strip()
+    if satisfaction == Satisfaction.UNSATISFIED and not comment:
+        errors["comment"] = _("Say what the enterprise is unsatisfied with.")
+    if errors:
+        raise ValidationError(errors)
+    ctx.set(
+        satisfaction=satisfaction,
+        satisfaction_score=score,
+        follow_up_comment=comment,
+        followed_up_on=ctx.on,
+    )
+    ctx.comment = comment
+    ctx.data = {"satisfaction": satisfaction, "score": score}
+    ctx.changes = {"satisfaction": satisfaction, "score": score}
+
+
+def _reopen(ctx: engine.Ctx, *, reason: str) -> None:
+    """Its resolution stays in the timeline; the case counts as resolved again only
+    when resolved again."""
+    case = ctx.record
+    reason = _required(reason, "reason", _("Say why the case is reopened."))
+    ctx.set(
+        reopen_count=case.reopen_count + 1,
+        resolved_on=None,
+        due_on=add_working_days(ctx.on, case.category.time_limit_days),
+    )
+    ctx.comment = reason
+    ctx.data = {"reopened": case.reopen_count, "due_on": case.due_on.isoformat()}
+    ctx.changes = {"reopen_count": case.reopen_count}
+
+
+def _close(ctx: engine.Ctx, *, comment: str = "") -> None:
+    comment = (comment or "").strip()
+    if ctx.record.satisfaction == Satisfaction.UNSATISFIED and not comment:
+        raise ValidationError(
+            {"comment": _("The follow-up was unsatisfied: say why the case is closed anyway.")}
+        )
+    ctx.set(closed_on=ctx.on)
+    ctx.comment = comment
+
+
+def _reject(ctx: engine.Ctx, *, reason: str) -> None:
+    ctx.comment = _required(reason, "reason", _("Say why the case is rejected."))
+    ctx.set(closed_on=ctx.on)
+
+
+def _merge(ctx: engine.Ctx, *, into: Case, comment: str = "") -> None:
+    case = ctx.record
+    if into is None:
+        raise ValidationError({"into": _("Choose the case to merge into.")})
+    if into.pk == case.pk:
+        raise ValidationError({"into": _("A case cannot be merged into itself.")})
+    target = Case.objects.filter(pk=into.pk).first()
+    if target is None or (
+        ctx.actor is not None and not scope.has_perm(ctx.actor, Perm.CHANGE, target.organization_id)
+    ):
+        raise ValidationError({"into": _("That case is not one you may change.")})
+    if target.status in FINAL_STATUSES:
+        raise ValidationError(
+            {
+                "into": _("Case #%(n)s is %(s)s.")
+                % {"n": target.pk, "s": target.get_status_display()}
+            }
+        )
+    ctx.set(merged_into=target, closed_on=ctx.on)
+    ctx.comment = comment
+    ctx.data = {"into": target.pk}
+    ctx.changes = {"merged_into": target.pk}
+
+
+def _urge(ctx: engine.Ctx, *, comment: str = "") -> None:
+    case = ctx.record
+    ctx.set(urge_count=case.urge_count + 1, last_urged_on=ctx.on)
+    ctx.comment = (comment or "").strip()
+    ctx.data = {
+        "urged": case.urge_count,
+        "department": case.department.name if case.department_id else None,
+    }
+    ctx.changes = {"urge_count": case.urge_count}
+
+
+# --- the table ---------------------------------------------------------------------------
+
+
+def _row(
+    name: str, sources: set[str], to: str | None, label: Any, apply: Any, condition: Any = None
+) -> engine.Step:
+    return engine.Step(
+        name=name,
+        sources=frozenset(sources),
+        to=to,
+        label=label,
+        perm=Perm.CHANGE,
+        apply=apply,
+        condition=condition,
+    )
+
+
+# In button order (urging, which changes no state, last).
+STEPS: dict[str, engine.Step] = {
+    s.name: s
+    for s in [
+        # assigned, or in progress still when it was (the step's part decides)
+        _row(Step.ASSIGN, OPEN_FOR_WORK, None, gettext_lazy("Assign"), _assign),
+        _row(
+            Step.START,
+            {S.ASSIGNED, S.RETURNED, S.REOPENED},
+            S.IN_PROGRESS,
+            gettext_lazy("Start work"),
+            _start,
+        ),
+        _row(
+            Step.HAND_OVER,
+            {S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED},
+            S.IN_PROGRESS,
+            gettext_lazy("Hand over to a department"),
+            _hand_over,
+            _hand_over_condition,
+        ),
+        _row(
+            Step.RETURN,
+            {S.IN_PROGRESS},
+            S.RETURNED,
+            gettext_lazy("Record a return by the department"),
+            _return,
+            _return_condition,
+        ),
+        _row(
+            Step.RESOLVE,
+            {S.ASSIGNED, S.IN_PROGRESS, S.REOPENED},
+            S.RESOLVED,
+            gettext_lazy("Resolve"),
+            _resolve,
+        ),
+        _row(
+            Step.FOLLOW_UP,
+            {S.RESOLVED},
+            S.FOLLOWED_UP,
+            gettext_lazy("Record the follow-up"),
+            _follow_up,
+        ),
+        _row(
+            Step.REOPEN,
+            {S.FOLLOWED_UP},
+            S.REOPENED,
+            gettext_lazy("Reopen"),
+            _reopen,
+            _reopen_condition,
+        ),
+        _row(Step.CLOSE, {S.FOLLOWED_UP}, S.CLOSED, gettext_lazy("Close"), _close),
+        _row(
+            Step.REJECT,
+            {S.RECEIVED, S.ASSIGNED, S.IN_PROGRESS, S.RETURNED},
+            S.REJECTED,
+            gettext_lazy("Reject"),
+            _reject,
+        ),
+        _row(Step.MERGE, OPEN_FOR_WORK, S.MERGED, gettext_lazy("Merge into another case"), _merge),
+        _row(
+            Step.URGE,
+            {S.ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.REOPENED},
+            None,
+            gettext_lazy("Urge"),
+            _urge,
+        ),
+    ]
+}
+
+# Kept for the pages and tests that read the table by these names.
+ALLOWED_FROM: dict[str, frozenset[str]] = {name: row.sources for name, row in STEPS.items()}
+STEP_ACTIONS: dict[str, Any] = {name: row.label for name, row in STEPS.items()}
+
+
+def _floor(case: Case) -> datetime.datetime | datetime.date:
+    """A step cannot have happened before the case was received, nor before its
+    previous step."""
+    last = case.events.aggregate(last=Max("at"))["last"]
+    return last or case.received_on
+
+
+def _timeline(ctx: engine.Ctx) -> CaseEvent:
+    row = CaseEvent.objects.create(
+        case=ctx.record,
+        step=ctx.step,
+        from_status=ctx.before,
+        to_status=ctx.record.status,
+        actor=_user(ctx.actor),
+        at=ctx.at,
+        entered_at=ctx.entered_at,
+        entered_late=ctx.late,
+        comment=ctx.comment,
+        data=ctx.data,
+    )
+    notices.emit(f"case.{ctx.step}", ctx.record, actor=ctx.actor, step_id=row.pk)
+    return row
+
+
+def _authorize(actor: Any, case: Case, perm: str) -> None:
+    require(actor, perm, case.organization_id)
+
+
+WORKFLOW = engine.Workflow(
+    name="case",
+    model=Case,
+    steps=STEPS,
+    authorize=_authorize,
+    state_label=lambda state: str(Status(state).label),
+    floor=_floor,
+    organization_id=lambda case: case.organization_id,
+    timeline=_timeline,
+    subject=lambda case: case.enterprise,
+    lock_of=("self",),  # PostgreSQL cannot lock the nullable side of an outer join
+    related=("department", "category"),
+    refused=gettext_lazy(
+        "“%(step)s” is not possible: the case is %(state)s. Possible now: %(next)s."
+    ),
+)
+
+
+def legal_steps(case: Case) -> list[str]:
+    """The steps possible from the case's current state, in button order."""
+    return WORKFLOW.legal_steps(case)
+
+
+def next_steps(case: Case, user: Any) -> list[str]:
+    """The steps `user` may take now: none without the right to change the case."""
+    if not scope.has_perm(user, Perm.CHANGE, case.organization_id):
+        return []
+    return legal_steps(case)
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
 
 
 # --- Raising a case ----------------------------------------------------------------------
@@ -228,12 +445,14 @@ def raise_case(
     source: str = CaseSource.OTHER,
     visit: Visit | None = None,
     received_on: datetime.date | None = None,
+    occurred_at: Any = None,
     assignee: Any = None,
 ) -> Case:
-    """Record a problem an enterprise raised. Its due date is the category's time
-    limit in working days from receipt; handing it to a department restarts the clock."""
+    """Record a problem an enterprise raised, when it was received (`occurred_at` or
+    `received_on`; default now). Its due date is the category's time limit in working
+    days from receipt; handing it to a department restarts the clock."""
     require(actor, Perm.CHANGE, organization.pk)
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
     title = (title or "").strip()
     if not title:
         errors["title"] = _("Say in a line what the problem is.")
@@ -245,9 +464,20 @@ def raise_case(
         errors["priority"] = _("Unknown priority %(p)s.") % {"p": priority}
     if source not in CaseSource.values:
         errors["source"] = _("Unknown source %(s)s.") % {"s": source}
-    received_on = received_on or _today()
-    if received_on > _today():
-        errors["received_on"] = _("A case cannot be received in the future.")
+    entered = engine.entered_now()
+    field_name = "occurred_at" if occurred_at not in (None, "") else "received_on"
+    given = occurred_at if occurred_at not in (None, "") else received_on
+    try:
+        at = engine.settle_moment(
+            given,
+            not_before=visit.date if visit is not None else None,
+            now=entered,
+            field_name=field_name,
+        )
+    except ValidationError as e:
+        errors.update(e.message_dict)
+        at = entered
+    received_on = engine.local_day(at)
     if visit is not None:
         if visit.organization_id != organization.pk:
             errors["visit"] = _("The visit belongs to another organisation.")
@@ -270,16 +500,20 @@ def raise_case(
         status=S.RECEIVED,
         received_on=received_on,
         due_on=add_working_days(received_on, category.time_limit_days),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user(actor),
     )
     case.full_clean()
     case.save()
+    late = engine.is_late(at, entered, day_only=engine.is_day_only(given))
     CaseEvent.objects.create(
         case=case,
         step=Step.RAISE,
         from_status="",
         to_status=S.RECEIVED,
         actor=case.created_by,
+        at=at,
+        entered_at=entered,
+        entered_late=late,
         comment=case.description[:500],
         data={
             "source": source,
@@ -287,350 +521,162 @@ def raise_case(
             "due_on": case.due_on.isoformat(),
         },
     )
+    changes: dict[str, Any] = {
+        "title": case.title,
+        "category": category.code,
+        "source": source,
+        "priority": priority,
+        "received_on": received_on.isoformat(),
+        "due_on": case.due_on.isoformat(),
+    }
+    if at.time() != datetime.time.min or engine.local_day(at) != received_on:
+        changes["occurred_at"] = at.isoformat()  # the moment, when more than the day
+    if late:
+        changes.update(entered_late=True, entered_at=entered.isoformat())
     audit.record(
         actor=actor,
         action=audit.AuditAction.CREATE,
         obj=case,
         subject=enterprise,
         organization_id=organization.pk,
-        changes={
-            "title": case.title,
-            "category": category.code,
-            "source": source,
-            "priority": priority,
-            "received_on": received_on.isoformat(),
-            "due_on": case.due_on.isoformat(),
-        },
+        changes=changes,
     )
     if assignee is not None:
-        assign_case(actor=actor, case=case, assignee=assignee)
+        assign_case(actor=actor, case=case, assignee=assignee, occurred_at=at)
     return case
 
 
-# --- Steps -------------------------------------------------------------------------------
+# --- Steps: each the engine taking a row of the table --------------------------------------
 
 
-@transaction.atomic
-def assign_case(*, actor: Any, case: Case, assignee: Any, comment: str = "") -> Case:
-    """Give the case to a staff member of its organisation (again, to reassign). A case
-    already in progress stays in progress with its new assignee."""
-    locked, before = _begin(actor, case, Step.ASSIGN)
-    _check_assignee(locked, assignee)
-    if locked.assignee_id == assignee.pk:
-        raise ValidationError({"assignee": _("The case is assigned to this person already.")})
-    previous = locked.assignee if locked.assignee_id else None
-    locked.assignee = assignee
-    if before != S.IN_PROGRESS:
-        locked.status = S.ASSIGNED
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.ASSIGN,
-        before=before,
-        comment=comment,
-        # the data names accounts (pages show their 姓名); the trail shows names
-        data={
-            "assignee": assignee.get_username(),
-            "previous": previous.get_username() if previous else None,
-        },
-        changes={"assignee": [user_name(previous) or None, user_name(assignee)]},
-        fields=["assignee", "status"],
-    )
-    return case
+def take(step: str, case: Case, *, actor: Any, occurred_at: Any = None, **data: Any) -> Case:
+    """Take `step` on `case` (the pages, the API and the importer call this, or the
+    named functions below)."""
+    return WORKFLOW.take(step, case, actor=actor, occurred_at=occurred_at, **data)
 
 
-@transaction.atomic
-def start_case(*, actor: Any, case: Case, comment: str = "") -> Case:
-    """The chamber works on the case itself."""
-    locked, before = _begin(actor, case, Step.START)
-    if locked.assignee_id is None:
-        raise ValidationError({"assignee": _("Assign the case before starting work on it.")})
-    locked.status = S.IN_PROGRESS
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.START,
-        before=before,
-        comment=comment,
-        fields=["status"],
-    )
-    return case
-
-
-@transaction.atomic
-def hand_over_case(*, actor: Any, case: Case, department: Department, comment: str = "") -> Case:
-    """Hand the case to a government department (交办). The due date becomes the
-    category's time limit in working days from today."""
-    locked, before = _begin(actor, case, Step.HAND_OVER)
-    if department is None:
-        raise ValidationError({"department": _("Choose the department.")})
-    if not department.active:
-        raise ValidationError({"department": _("%(d)s is no longer in use.") % {"d": department}})
-    today = _today()
-    old_due = locked.due_on
-    locked.department = department
-    locked.handed_over_on = today
-    locked.due_on = add_working_days(today, locked.category.time_limit_days)
-    locked.status = S.IN_PROGRESS
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.HAND_OVER,
-        before=before,
-        comment=comment,
-        data={
-            "department": department.name,
-            "department_id": department.pk,
-            "due_on": locked.due_on.isoformat(),
-            "working_days": locked.category.time_limit_days,
-        },
-        changes={
-            "department": department.name,
-            "due_on": [old_due.isoformat() if old_due else None, locked.due_on.isoformat()],
-        },
-        fields=["department", "handed_over_on", "due_on", "status"],
-    )
-    return case
-
-
-@transaction.atomic
-def return_case(*, actor: Any, case: Case, reason: str) -> Case:
-    """Record that the department sent the case back as wrongly assigned (退回). The
-    third return (by default) escalates the case."""
-    locked, before = _begin(actor, case, Step.RETURN)
-    reason = _required(reason, "reason", _("Say why the department returned the case."))
-    department = locked.department
-    locked.department = None
-    locked.handed_over_on = None
-    locked.return_count += 1
-    locked.status = S.RETURNED
-    fields = ["department", "handed_over_on", "return_count", "status"]
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.RETURN,
-        before=before,
-        comment=reason,
-        data={
-            "department": department.name,
-            "department_id": department.pk,
-            "returns": locked.return_count,
-        },
-        changes={"department": [department.name, None], "return_count": locked.return_count},
-        fields=fields,
-    )
-    if locked.return_count >= ESCALATE_AFTER_RETURNS and not locked.escalated:
-        locked.escalated = True
-        locked.escalated_on = _today()
-        _finish(
-            actor=actor,
-            case=locked,
-            original=case,
-            step=Step.ESCALATE,
-            before=S.RETURNED,
-            comment=_("Returned %(n)s times: escalated to the organisation's leaders.")
-            % {"n": locked.return_count},
-            data={"returns": locked.return_count},
-            fields=["escalated", "escalated_on"],
-        )
-    return case
-
-
-@transaction.atomic
-def resolve_case(*, actor: Any, case: Case, resolution: str) -> Case:
-    """The problem is solved (办结): say what was done."""
-    locked, before = _begin(actor, case, Step.RESOLVE)
-    resolution = _required(resolution, "resolution", _("Say what was done to solve it."))
-    locked.resolution = resolution
-    locked.resolved_on = _today()
-    locked.status = S.RESOLVED
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.RESOLVE,
-        before=before,
-        comment=resolution,
-        data={
-            "on_time": locked.due_on is None or locked.resolved_on <= locked.due_on,
-            "department": locked.department.name if locked.department_id else None,
-        },
-        changes={"resolved_on": locked.resolved_on.isoformat()},
-        fields=["resolution", "resolved_on", "status"],
-    )
-    return case
-
-
-@transaction.atomic
-def follow_up_case(
-    *, actor: Any, case: Case, satisfaction: str, score: int | None, comment: str = ""
+def assign_case(
+    *, actor: Any, case: Case, assignee: Any, comment: str = "", occurred_at: Any = None
 ) -> Case:
-    """The enterprise's verdict on the outcome (回访): satisfied, basically satisfied
-    or unsatisfied, with a score from 1 to 5."""
-    locked, before = _begin(actor, case, Step.FOLLOW_UP)
-    errors: dict[str, str] = {}
-    if satisfaction not in Satisfaction.values:
-        errors["satisfaction"] = _("Choose satisfied, basically satisfied or unsatisfied.")
-    if score is None or not isinstance(score, int) or not 1 <= score <= 5:
-        errors["score"] = _("Give a score from 1 to 5.")
-    comment = (comment or "").strip()
-    if satisfaction == Satisfaction.UNSATISFIED and not comment:
-        errors["comment"] = _("Say what the enterprise is unsatisfied with.")
-    if errors:
-        raise ValidationError(errors)
-    locked.satisfaction = satisfaction
-    locked.satisfaction_score = score
-    locked.follow_up_comment = comment
-    locked.followed_up_on = _today()
-    locked.status = S.FOLLOWED_UP
-    _finish(
+    """Give the case to a staff member of its organisation (again, to reassign)."""
+    return take(
+        Step.ASSIGN, case, actor=actor, occurred_at=occurred_at, assignee=assignee, comment=comment
+    )
+
+
+def start_case(*, actor: Any, case: Case, comment: str = "", occurred_at: Any = None) -> Case:
+    """The chamber works on the case itself."""
+    return take(Step.START, case, actor=actor, occurred_at=occurred_at, comment=comment)
+
+
+def hand_over_case(
+    *,
+    actor: Any,
+    case: Case,
+    department: Department,
+    comment: str = "",
+    occurred_at: Any = None,
+) -> Case:
+    """Hand the case to a government department (交办)."""
+    return take(
+        Step.HAND_OVER,
+        case,
         actor=actor,
-        case=locked,
-        original=case,
-        step=Step.FOLLOW_UP,
-        before=before,
+        occurred_at=occurred_at,
+        department=department,
         comment=comment,
-        data={"satisfaction": satisfaction, "score": score},
-        changes={"satisfaction": satisfaction, "score": score},
-        fields=[
-            "satisfaction",
-            "satisfaction_score",
-            "follow_up_comment",
-            "followed_up_on",
-            "status",
-        ],
     )
-    return case
 
 
 @transaction.atomic
-def reopen_case(*, actor: Any, case: Case, reason: str) -> Case:
-    """Work on the case again after an unsatisfied follow-up. Its resolution stays in
-    the timeline; the case counts as resolved again only when resolved again."""
-    locked, before = _begin(actor, case, Step.REOPEN)
-    reason = _required(reason, "reason", _("Say why the case is reopened."))
-    locked.reopen_count += 1
-    locked.status = S.REOPENED
-    locked.resolved_on = None
-    locked.due_on = add_working_days(_today(), locked.category.time_limit_days)
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.REOPEN,
-        before=before,
-        comment=reason,
-        data={"reopened": locked.reopen_count, "due_on": locked.due_on.isoformat()},
-        changes={"reopen_count": locked.reopen_count},
-        fields=["reopen_count", "status", "resolved_on", "due_on"],
-    )
-    return case
-
-
-@transaction.atomic
-def close_case(*, actor: Any, case: Case, comment: str = "") -> Case:
-    locked, before = _begin(actor, case, Step.CLOSE)
-    comment = (comment or "").strip()
-    if locked.satisfaction == Satisfaction.UNSATISFIED and not comment:
-        raise ValidationError(
-            {"comment": _("The follow-up was unsatisfied: say why the case is closed anyway.")}
+def return_case(*, actor: Any, case: Case, reason: str, occurred_at: Any = None) -> Case:
+    """Record that the department sent the case back as wrongly assigned (退回). The
+    third return (by default) escalates the case, the same moment."""
+    take(Step.RETURN, case, actor=actor, occurred_at=occurred_at, reason=reason)
+    if case.return_count >= ESCALATE_AFTER_RETURNS and not case.escalated:
+        last = case.events.order_by("-at", "-id").first()
+        case.escalated = True
+        case.escalated_on = engine.local_day(last.at)
+        case.save(update_fields=["escalated", "escalated_on", "updated"])
+        comment = _("Returned %(n)s times: escalated to the organisation's leaders.") % {
+            "n": case.return_count
+        }
+        escalation = CaseEvent.objects.create(
+            case=case,
+            step=Step.ESCALATE,
+            from_status=S.RETURNED,
+            to_status=case.status,
+            actor=_user(actor),
+            at=last.at,
+            entered_at=last.entered_at,
+            entered_late=last.entered_late,
+            comment=comment,
+            data={"returns": case.return_count},
         )
-    locked.closed_on = _today()
-    locked.status = S.CLOSED
-    _finish(
+        audit.record(
+            actor=actor,
+            action=audit.AuditAction.STEP,
+            obj=case,
+            subject=case.enterprise,
+            organization_id=case.organization_id,
+            changes={"step": Step.ESCALATE, "status": [S.RETURNED, case.status]},
+            note=comment,
+        )
+        notices.emit(f"case.{Step.ESCALATE}", case, actor=actor, step_id=escalation.pk)
+    return case
+
+
+def resolve_case(*, actor: Any, case: Case, resolution: str, occurred_at: Any = None) -> Case:
+    """The problem is solved (办结): say what was done."""
+    return take(Step.RESOLVE, case, actor=actor, occurred_at=occurred_at, resolution=resolution)
+
+
+def follow_up_case(
+    *,
+    actor: Any,
+    case: Case,
+    satisfaction: str,
+    score: int | None,
+    comment: str = "",
+    occurred_at: Any = None,
+) -> Case:
+    """The enterprise's verdict on the outcome (回访)."""
+    return take(
+        Step.FOLLOW_UP,
+        case,
         actor=actor,
-        case=locked,
-        original=case,
-        step=Step.CLOSE,
-        before=before,
+        occurred_at=occurred_at,
+        satisfaction=satisfaction,
+        score=score,
         comment=comment,
-        fields=["closed_on", "status"],
     )
-    return case
 
 
-@transaction.atomic
-def reject_case(*, actor: Any, case: Case, reason: str) -> Case:
+def reopen_case(*, actor: Any, case: Case, reason: str, occurred_at: Any = None) -> Case:
+    """Work on the case again after an unsatisfied follow-up."""
+    return take(Step.REOPEN, case, actor=actor, occurred_at=occurred_at, reason=reason)
+
+
+def close_case(*, actor: Any, case: Case, comment: str = "", occurred_at: Any = None) -> Case:
+    return take(Step.CLOSE, case, actor=actor, occurred_at=occurred_at, comment=comment)
+
+
+def reject_case(*, actor: Any, case: Case, reason: str, occurred_at: Any = None) -> Case:
     """Decline the case (e.g. outside what the chamber or government can act on)."""
-    locked, before = _begin(actor, case, Step.REJECT)
-    reason = _required(reason, "reason", _("Say why the case is rejected."))
-    locked.closed_on = _today()
-    locked.status = S.REJECTED
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.REJECT,
-        before=before,
-        comment=reason,
-        fields=["closed_on", "status"],
-    )
-    return case
+    return take(Step.REJECT, case, actor=actor, occurred_at=occurred_at, reason=reason)
 
 
-@transaction.atomic
-def merge_case(*, actor: Any, case: Case, into: Case, comment: str = "") -> Case:
+def merge_case(
+    *, actor: Any, case: Case, into: Case, comment: str = "", occurred_at: Any = None
+) -> Case:
     """The same problem is recorded in `into`: this case ends, pointing there. It is not
     counted again in the figures."""
-    locked, before = _begin(actor, case, Step.MERGE)
-    if into is None:
-        raise ValidationError({"into": _("Choose the case to merge into.")})
-    if into.pk == locked.pk:
-        raise ValidationError({"into": _("A case cannot be merged into itself.")})
-    target = Case.objects.filter(pk=into.pk).first()
-    if target is None or (
-        actor is not None and not scope.has_perm(actor, Perm.CHANGE, target.organization_id)
-    ):
-        raise ValidationError({"into": _("That case is not one you may change.")})
-    if target.status in FINAL_STATUSES:
-        raise ValidationError(
-            {
-                "into": _("Case #%(n)s is %(s)s.")
-                % {"n": target.pk, "s": target.get_status_display()}
-            }
-        )
-    locked.merged_into = target
-    locked.closed_on = _today()
-    locked.status = S.MERGED
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.MERGE,
-        before=before,
-        comment=comment,
-        data={"into": target.pk},
-        changes={"merged_into": target.pk},
-        fields=["merged_into", "closed_on", "status"],
-    )
-    return case
+    return take(Step.MERGE, case, actor=actor, occurred_at=occurred_at, into=into, comment=comment)
 
 
-@transaction.atomic
-def urge_case(*, actor: Any, case: Case, comment: str = "") -> Case:
+def urge_case(*, actor: Any, case: Case, comment: str = "", occurred_at: Any = None) -> Case:
     """Press the department (or the assignee) for progress (催办). The state stays."""
-    locked, before = _begin(actor, case, Step.URGE)
-    locked.urge_count += 1
-    locked.last_urged_on = _today()
-    _finish(
-        actor=actor,
-        case=locked,
-        original=case,
-        step=Step.URGE,
-        before=before,
-        comment=(comment or "").strip(),
-        data={
-            "urged": locked.urge_count,
-            "department": locked.department.name if locked.department_id else None,
-        },
-        changes={"urge_count": locked.urge_count},
-        fields=["urge_count", "last_urged_on"],
-    )
-    return case
+    return take(Step.URGE, case, actor=actor, occurred_at=occurred_at, comment=comment)
 
 
 def staff_for(organization: Organization):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .reader import FileProblem, open_table
+from .reader import MEMBERS, FileProblem, Layout, open_table
 from .rows import RowError
 
 ERRORS_HEADER = "错误说明"
@@ -15,7 +15,9 @@ LIST_SHEET = "错误清单"
 RED = "FFC7CE"
 
 
-def write_error_workbook(source: str | Path, errors: list[RowError], out: str | Path) -> Path:
+def write_error_workbook(
+    source: str | Path, errors: list[RowError], out: str | Path, *, layout: Layout = MEMBERS
+) -> Path:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
@@ -28,7 +30,7 @@ def write_error_workbook(source: str | Path, errors: list[RowError], out: str | 
         by_row.setdefault(e.row, []).append(e)
     wb = Workbook(write_only=True)
     try:
-        table = open_table(source)
+        table = open_table(source, layout=layout)
     except FileProblem:
         table = None
     if table is not None:

@@ -22,7 +22,34 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .columns import COLUMNS, REQUIRED, match_header
+from .columns import COLUMNS, Column, header_key, match_header
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns a kind of sheet has: the member sheet by default; other imports (a
+    visit sheet, a sign-in sheet) pass their own and reuse the rest of this reader."""
+
+    columns: tuple[Column, ...]
+
+    @property
+    def required(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+    def match(self, raw: object) -> str | None:
+        key = header_key(raw)
+        for c in self.columns:
+            if key in {header_key(h) for h in (c.header, *c.aliases)}:
+                return c.key
+        return None
+
+
+class _MemberLayout(Layout):
+    def match(self, raw: object) -> str | None:  # the members' precomputed lookup
+        return match_header(raw)
+
+
+MEMBERS = _MemberLayout(tuple(COLUMNS))
 
 MB = 1024 * 1024
 HEADER_SEARCH_ROWS = 10
@@ -111,7 +138,7 @@ def sniff(path: Path) -> str:
     return "text"
 
 
-def open_table(path: str | Path, *, original_name: str = "") -> Table:
+def open_table(path: str | Path, *, original_name: str = "", layout: Layout = MEMBERS) -> Table:
     path = Path(path)
     size = path.stat().st_size
     limit = max_upload_bytes()
@@ -122,10 +149,10 @@ def open_table(path: str | Path, *, original_name: str = "") -> Table:
         )
     kind = sniff(path)
     if kind == "zip":
-        return _open_xlsx(path)
+        return _open_xlsx(path, layout)
     if kind == "ole2":
-        return _open_ole2(path)
-    return _open_csv(path)
+        return _open_ole2(path, layout)
+    return _open_csv(path, layout)
 
 
 # --- xlsx ---------------------------------------------------------------------------------
@@ -167,7 +194,7 @@ def _check_zip(path: Path) -> zipfile.ZipFile:
     return zf
 
 
-def _open_xlsx(path: Path) -> Table:
+def _open_xlsx(path: Path, layout: Layout = MEMBERS) -> Table:
     import python_calamine as pc
 
     zf = _check_zip(path)
@@ -196,7 +223,7 @@ def _open_xlsx(path: Path) -> Table:
                 head.append(next(rows))
             except StopIteration:
                 break
-        found = _find_header(head)
+        found = _find_header(head, layout)
         if found is None:
             continue
         offset, columns, ignored = found
@@ -229,7 +256,7 @@ def _open_xlsx(path: Path) -> Table:
         return table
     if not tried or all(_sheet_is_empty(wb, i) for i in range(len(tried))):
         raise FileProblem(_("The workbook has no data: its sheets are empty."))
-    raise FileProblem(_missing_header_message(tried))
+    raise FileProblem(_missing_header_message(tried, layout))
 
 
 def _sheet_is_empty(wb, index: int) -> bool:
@@ -359,7 +386,7 @@ def _formulas(
     return out
 
 
-def _open_ole2(path: Path) -> Table:
+def _open_ole2(path: Path, layout: Layout = MEMBERS) -> Table:
     with open(path, "rb") as f:
         data = f.read(2 * MB)
     if "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data.replace(
@@ -388,7 +415,7 @@ def _open_ole2(path: Path) -> Table:
             continue
         rows = sheet.iter_rows()
         head = [r for _i, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
-        found = _find_header(head)
+        found = _find_header(head, layout)
         if found is None:
             continue
         offset, columns, ignored = found
@@ -403,7 +430,7 @@ def _open_ole2(path: Path) -> Table:
             _rows=_chain_rows(head[offset + 1 :], rows),
             _first_data_row=header_row + 1,
         )
-    raise FileProblem(_missing_header_message([m.name for m in wb.sheets_metadata]))
+    raise FileProblem(_missing_header_message([m.name for m in wb.sheets_metadata], layout))
 
 
 # --- csv ----------------------------------------------------------------------------------
@@ -434,7 +461,7 @@ def detect_encoding(data: bytes) -> str:
         ) from e
 
 
-def _open_csv(path: Path) -> Table:
+def _open_csv(path: Path, layout: Layout = MEMBERS) -> Table:
     data = path.read_bytes()
     sample = data[:8192]
     encoding = detect_encoding(data)
@@ -457,9 +484,9 @@ def _open_csv(path: Path) -> Table:
         pass
     except csv.Error as e:
         raise FileProblem(_("The CSV text can't be read: %(e)s") % {"e": e}) from e
-    found = _find_header(head)
+    found = _find_header(head, layout)
     if found is None:
-        raise FileProblem(_missing_header_message(["CSV"]))
+        raise FileProblem(_missing_header_message(["CSV"], layout))
     offset, columns, ignored = found
     return Table(
         kind="csv",
@@ -489,7 +516,9 @@ def _csv_rows(first: list[list], reader) -> Iterator[list]:
 # --- header -------------------------------------------------------------------------------
 
 
-def _find_header(head: list[list]) -> tuple[int, dict[str, int], list[str]] | None:
+def _find_header(
+    head: list[list], layout: Layout = MEMBERS
+) -> tuple[int, dict[str, int], list[str]] | None:
     """The first row that names every required column: (its index, key -> column
     index, headers that are not ours). Rows above it (a title) are skipped."""
     for offset, row in enumerate(head):
@@ -499,17 +528,17 @@ def _find_header(head: list[list]) -> tuple[int, dict[str, int], list[str]] | No
         for i, cell in enumerate(row):
             if not str(cell).strip():
                 continue
-            key = match_header(cell)
+            key = layout.match(cell)
             if key is None:
                 ignored.append(str(cell))
             elif key in columns:
                 duplicate = (key, columns[key], i)
             else:
                 columns[key] = i
-        if all(c.key in columns for c in REQUIRED):
+        if all(c.key in columns for c in layout.required):
             if duplicate:
                 key, a, b = duplicate
-                header = next(c.header for c in COLUMNS if c.key == key)
+                header = next(c.header for c in layout.columns if c.key == key)
                 raise FileProblem(
                     _("Two columns (%(a)s and %(b)s) are both %(header)s; keep one.")
                     % {"a": _col_letter(a), "b": _col_letter(b), "header": header}
@@ -518,12 +547,12 @@ def _find_header(head: list[list]) -> tuple[int, dict[str, int], list[str]] | No
     return None
 
 
-def _missing_header_message(sheets: list[str]) -> str:
+def _missing_header_message(sheets: list[str], layout: Layout = MEMBERS) -> str:
     return _(
         "No sheet has the columns %(required)s in its first %(n)d rows (looked at: "
         "%(sheets)s). Start from the template."
     ) % {
-        "required": ", ".join(c.header for c in REQUIRED),
+        "required": ", ".join(c.header for c in layout.required),
         "n": HEADER_SEARCH_ROWS,
         "sheets": ", ".join(sheets) or "-",
     }

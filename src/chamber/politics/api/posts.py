@@ -140,6 +140,7 @@ class PostViewSet(
             serializer.instance = services.update_post(
                 actor=self.request.user, post=serializer.instance, **data
             )
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     @extend_schema(request=EndPostSerializer, responses={200: PostSerializer})
     @action(detail=True, methods=["post"])
@@ -149,4 +150,5 @@ class PostViewSet(
         body.is_valid(raise_exception=True)
         with service_errors():
             services.end_post(actor=request.user, post=post, **body.validated_data)
-        return Response(PostSerializer(post, context=self.get_serializer_context()).data)
+        fresh = self.get_queryset().get(pk=post.pk)  # in force is computed by the query
+        return Response(PostSerializer(fresh, context=self.get_serializer_context()).data)

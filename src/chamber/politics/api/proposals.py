@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from chamber.core.api import UserNameField, service_errors
+from chamber.core.api import StepBody, UserNameField, service_errors, step_schema
 from chamber.core.pagination import CappedCountPagination
+from chamber.core.steps import local_day
 from chamber.members.api import OrgCodeField, ScopedPKField
 from chamber.members.models import Person
 from chamber.members.selectors import people
@@ -233,8 +235,22 @@ class ProposalUpdateSerializer(ProposalSerializer):
 # --- step bodies -------------------------------------------------------------------------
 
 
-class OnSerializer(serializers.Serializer):
-    on = serializers.DateField(help_text="The day the step happened.")
+class OnSerializer(StepBody):
+    """A proposal step is dated by its day: `on`, or the day of `occurred_at`
+    (default today)."""
+
+    on = serializers.DateField(
+        required=False, help_text="The day the step happened (or give occurred_at)."
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        occurred = attrs.pop("occurred_at", None)
+        if "on" not in attrs:
+            attrs["on"] = local_day(occurred) if occurred is not None else timezone.localdate()
+        elif occurred is not None and local_day(occurred) != attrs["on"]:
+            raise serializers.ValidationError({"occurred_at": ["It is not the day given as on."]})
+        return attrs
 
 
 class FileSerializer(OnSerializer):
@@ -262,8 +278,7 @@ class ReturnSerializer(OnSerializer):
     reason = serializers.CharField(max_length=300)
 
 
-class ExtendSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, help_text="The day it was decided (today).")
+class ExtendSerializer(OnSerializer):
     due = serializers.DateField()
     reason = serializers.CharField(max_length=300)
 
@@ -354,7 +369,7 @@ def _step(name: str, body: type[serializers.Serializer], doc: str, attr: str = "
     run.__name__ = attr or name
     run.__doc__ = doc
     run = action(detail=True, methods=["post"], url_path=name, url_name=name, **kwargs)(run)
-    return extend_schema(request=body, responses={200: ProposalDetailSerializer})(run)
+    return step_schema(request=body, response=ProposalDetailSerializer)(run)
 
 
 class ProposalViewSet(

@@ -1,19 +1,19 @@
-"""The machinery every proposal step shares: which steps are legal from a status and
-under which conditions (`step_problem`, the one source of refusal messages), the
-row lock and date checks that open a step, and the timeline row and audit entry that
-close it."""
+"""The machinery every proposal step shares: the proposal workflow's table for the one
+step engine (`chamber.core.steps`), which steps are legal from a status and under
+which conditions (`step_problem`, the one source of refusal messages), and the
+timeline row and audit entry that close a step. Proposal steps are dated by day."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
+from chamber.core import steps as engine
 from chamber.core.text import join_list, labelled
 from chamber.orgs.choices import Perm
 
@@ -34,16 +34,6 @@ def _last_step_on(proposal: Proposal) -> datetime.date | None:
     return steps.aggregate(last=Max("on"))["last"]
 
 
-def _check_date(proposal: Proposal, on: datetime.date, field: str = "on") -> None:
-    if on > _today():
-        raise ValidationError({field: _("The date cannot be in the future.")})
-    last = _last_step_on(proposal)
-    if last is not None and on < last:
-        raise ValidationError(
-            {field: _("The date cannot be before the last step, on %(date)s.") % {"date": last}}
-        )
-
-
 def _record(
     *,
     actor: Any,
@@ -55,6 +45,15 @@ def _record(
     unit: HandlingUnit | None = None,
     changes: dict[str, Any] | None = None,
 ) -> ProposalStep:
+    """Close a step opened by `_begin` through the engine (timeline row and audit
+    entry); drafting and editing, which are not steps, are recorded here directly."""
+    ctx = getattr(proposal, "_step_ctx", None)
+    if ctx is not None and ctx.step == step:
+        del proposal._step_ctx
+        ctx.comment = labelled(Step(step).label, note) if note else str(Step(step).label)
+        ctx.changes = dict(changes or {})
+        ctx.data = {"unit": unit, "note": note}
+        return WORKFLOW.finish(ctx)
     row = ProposalStep.objects.create(
         proposal=proposal,
         step=step,
@@ -133,14 +132,76 @@ def legal_steps(proposal: Proposal, on: datetime.date | None = None) -> list[str
     return [s for s in NEXT_STEPS[proposal.status] if step_problem(proposal, s, on) is None]
 
 
-def _begin(actor: Any, proposal: Proposal, step: str, on: datetime.date) -> Proposal:
-    """Rights; then lock the row and reload the caller's instance, so two clerks taking
-    steps at once are serialised; then the step's legality and its date."""
-    require(actor, Perm.CHANGE, proposal.organization_id)
-    list(Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk"))
+class ProposalWorkflow(engine.Workflow):
+    """The proposal table is `choices.NEXT_STEPS`; its refusal messages and conditions
+    are `step_problem`'s."""
+
+    def problem(self, record: Any, step: str) -> str | None:
+        return step_problem(record, step)
+
+    def legal_steps(self, record: Any) -> list[str]:
+        return legal_steps(record)
+
+
+def _timeline(ctx: engine.Ctx) -> ProposalStep:
+    return ProposalStep.objects.create(
+        proposal=ctx.record,
+        step=ctx.step,
+        on=ctx.on,
+        from_status=ctx.before,
+        to_status=ctx.record.status,
+        actor=ctx.actor if getattr(ctx.actor, "is_authenticated", False) else None,
+        unit=ctx.data.get("unit"),
+        note=ctx.data.get("note", ""),
+        entered_late=ctx.late,
+    )
+
+
+def _authorize(actor: Any, proposal: Proposal, perm: str) -> None:
+    require(actor, perm, proposal.organization_id)
+
+
+def _sources() -> dict[str, set[str]]:
+    sources: dict[str, set[str]] = {}
+    for status, steps in NEXT_STEPS.items():
+        for s in steps:
+            sources.setdefault(s, set()).add(status)
+    return sources
+
+
+# Each step's target status is set by its service (a reply leads to "replied" from
+# three statuses, extending keeps the status).
+WORKFLOW = ProposalWorkflow(
+    name="proposal",
+    model=Proposal,
+    steps={
+        s: engine.Step(
+            name=s, sources=frozenset(src), to=None, label=Step(s).label, perm=Perm.CHANGE
+        )
+        for s, src in _sources().items()
+    },
+    authorize=_authorize,
+    state_label=lambda state: str(Status(state).label),
+    floor=_last_step_on,
+    organization_id=lambda p: p.organization_id,
+    timeline=_timeline,
+    subject=lambda p: subject_of(p.lead),
+    field_name="on",
+)
+
+
+def _begin(actor: Any, proposal: Proposal, step: str, on: Any) -> Proposal:
+    """The engine locks the row and checks the right, the status and the date (not in
+    the future, not before the last step); then the conditions that depend on the
+    step's day. The caller's instance is reloaded under the lock and carries the step
+    to `_record`, which closes it."""
+    ctx = WORKFLOW.begin(step, proposal, actor=actor, occurred_at=on)
     proposal.refresh_from_db()
-    problem = step_problem(proposal, step, on)
+    ctx.record = proposal
+    problem = step_problem(proposal, step, ctx.on)
     if problem:
-        raise ValidationError(problem)
-    _check_date(proposal, on)
+        raise engine.StepRefused(
+            problem, state=proposal.status, allowed_steps=legal_steps(proposal, ctx.on)
+        )
+    proposal._step_ctx = ctx
     return proposal

@@ -1,4 +1,6 @@
-"""chamber import members FILE --org CODE [--dry-run] [--user NAME]"""
+"""chamber import members FILE --org CODE [--dry-run] [--user NAME]
+chamber import visits FILE --org CODE --user NAME [--dry-run]      (a visit sheet)
+chamber import sign-ins FILE --event ID --user NAME [--dry-run]    (an event's sign-in sheet)"""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chamber.members.importers.errorbook import write_error_workbook
 from chamber.members.importers.pipeline import import_members
+from chamber.members.importers.sheets import SHEET_KINDS, SheetKind
 from chamber.orgs.models import Organization
 
 SHOWN_ERRORS = 50
@@ -25,9 +28,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["members"])
+        parser.add_argument("what", choices=["members", *SHEET_KINDS])
         parser.add_argument("file")
-        parser.add_argument("--org", required=True, help="organisation code, e.g. baoan.xixiang")
+        parser.add_argument("--org", help="organisation code, e.g. baoan.xixiang")
+        parser.add_argument("--event", help="the event's id (sign-in sheets)")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument(
             "--user", help="import as this user (their scope is checked and audited)"
@@ -38,6 +42,10 @@ class Command(BaseCommand):
         path = Path(o["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
+        if o["what"] != "members":
+            return self._sheet(SHEET_KINDS[o["what"]], path, o)
+        if not o["org"]:
+            raise CommandError("Name the organisation: --org CODE.")
         org = Organization.objects.filter(code=o["org"]).first()
         if org is None:
             raise CommandError(f"No organisation with code {o['org']!r}.")
@@ -97,6 +105,40 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         elif outcome.changes == 0:
             self.stdout.write("Nothing to change: the register already holds this file.")
+        else:
+            self.stdout.write(self.style.SUCCESS("Imported."))
+
+    def _sheet(self, kind: SheetKind, path: Path, o: dict) -> None:
+        """A record sheet (visits, sign-ins): all or nothing, errors located."""
+        key = o["org"] if kind.target == "org" else o["event"]
+        if not key:
+            raise CommandError(f"Name the {kind.target}: --{kind.target} ...")
+        target = kind.find_target(key)
+        if target is None:
+            raise CommandError(f"No {kind.target} {key!r}.")
+        actor = get_user_model().objects.filter(username=o["user"] or "").first()
+        if actor is None:
+            raise CommandError("Name the user who enters the sheet: --user NAME.")
+        errors = Path(o["errors"]) if o["errors"] else path.with_suffix(".errors.xlsx")
+        try:
+            outcome = kind.run(
+                path, actor=actor, target=target, dry_run=o["dry_run"], error_file=errors
+            )
+        except PermissionDenied as e:
+            raise CommandError(str(e) or "You may not enter records there.") from e
+        if outcome.problem:
+            raise CommandError(outcome.problem)
+        if outcome.errors:
+            for e in outcome.errors[:SHOWN_ERRORS]:
+                self.stderr.write(f"{e.sheet}!{e.row} {e.column} {e.value!r}: {e.reason}")
+            if outcome.error_file:
+                self.stderr.write(f"Error workbook (bad cells in red): {outcome.error_file}")
+            raise CommandError(
+                f"{len(outcome.errors)} errors: nothing was written. Fix them and import again."
+            )
+        self.stdout.write(f"{outcome.rows} rows.")
+        if o["dry_run"]:
+            self.stdout.write("Dry run: nothing was written.")
         else:
             self.stdout.write(self.style.SUCCESS("Imported."))
 
