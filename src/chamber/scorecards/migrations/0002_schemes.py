@@ -265,11 +265,13 @@ SCHEMES = [
 ]
 
 
-def load(apps, schema_editor):
+def forwards(apps, schema_editor):
     Scheme = apps.get_model("scorecards", "Scheme")
     Dimension = apps.get_model("scorecards", "Dimension")
     Indicator = apps.get_model("scorecards", "Indicator")
     for code, name, name_en, applies_to, note, dims in SCHEMES:
+        if Scheme.objects.filter(code=code).exists():
+            continue  # run again after a test's flush (tests/conftest.py)
         scheme = Scheme.objects.create(
             code=code, name=name, name_en=name_en, applies_to=applies_to, note=note
         )
@@ -298,4 +300,4 @@ def unload(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("scorecards", "0001_initial")]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [migrations.RunPython(forwards, unload)]
