@@ -29,6 +29,7 @@ messages: $(VENV)/.installed
 run: export CHAMBER_SECRET_KEY_FILE = $(CURDIR)/var/secret_key
 run: install
 	@mkdir -p var
+	$(BIN)/chamber rekey --init
 	$(BIN)/chamber migrate --noinput -v0
 	$(BIN)/chamber collectstatic --noinput -v0
 	$(BIN)/chamber demo --if-empty
@@ -39,6 +40,8 @@ run: install
 	@echo "    xixiang   secretary of the Xixiang street chamber"
 	@echo "    leader    leader, read-only"
 	@echo "    admin     administrator"
+	@echo "  Members' portal (http://127.0.0.1:$(PORT)/portal/login/), demo member sign-in:"
+	@$(BIN)/chamber demo_member
 	@echo ""
 	@echo "  Web, background worker and scheduler run together; Ctrl-C stops all three."
 	$(BIN)/chamber serve --port $(PORT)

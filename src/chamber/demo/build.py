@@ -14,6 +14,7 @@ from .notices import build_notices
 from .orgs import build_tree
 from .party import build_party
 from .politics import build_politics, build_politics_later
+from .portal import build_portal
 from .scorecards import build_scorecards
 from .timeline import DemoCalendar, default_today
 from .users import build_users, name_users
@@ -47,5 +48,6 @@ def build_all(
     counts.update(build_scorecards(root=root, streets=streets))
     name_users()
     counts.update(build_notices(today=demo.today))
+    counts.update(build_portal(seed=seed, root=root, today=demo.today))
     counts["organizations"] = 1 + len(streets)
     return counts

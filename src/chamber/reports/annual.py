@@ -16,6 +16,7 @@ from chamber.members.figures import dues_figures, dues_figures_with_children
 from chamber.orgs.grouping import with_subtrees
 from chamber.orgs.models import Organization
 from chamber.party.figures import party_figures, party_figures_with_children
+from chamber.portal.figures import portal_figures
 
 from . import sections
 from .members_figures import member_figures, member_figures_with_children
@@ -34,6 +35,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("honors", sections.honors),
     ("dues", lambda org, p: dues_figures(org, p.start, p.end)),
     ("party", lambda org, p: party_figures(org, p.start, p.end)),
+    ("portal", portal_figures),
 ]
 
 
