@@ -96,6 +96,10 @@ def fill(pattern: str, name: str, other: str) -> str:
         "token": "x",
         "path": "x",
         "url": "x",
+        "name": "x",
+        "indicator": record,  # scorecards: a manual score on an assessment
+        "file": record,  # scorecards: an evidence file
+        "photo": record,
     }
     steps = {"case_step": "resolve", "event_step": "announce", "proposal_step": "submit"}
     if name in steps:
