@@ -79,7 +79,10 @@ def restore_reference_data() -> None:
 
     from django.apps import apps
 
-    for module in ("chamber.casework.migrations.0002_reference_data",):
+    for module in (
+        "chamber.casework.migrations.0002_reference_data",
+        "chamber.scorecards.migrations.0002_schemes",
+    ):
         import_module(module).forwards(apps, None)
 
 
@@ -98,8 +101,9 @@ def _reference_rows(request):
         return
     request.getfixturevalue("db")
     from chamber.casework.models import Category
+    from chamber.scorecards.models import Scheme
 
-    if not Category.objects.exists():
+    if not Category.objects.exists() or not Scheme.objects.exists():
         restore_reference_data()
 
 

@@ -97,6 +97,8 @@ def fill(pattern: str, name: str, other: str) -> str:
         "path": "x",
         "url": "x",
         "name": "x",
+        "indicator": record,  # scorecards: a manual score on an assessment
+        "file": record,  # scorecards: an evidence file
         "photo": record,
     }
     steps = {"case_step": "resolve", "event_step": "announce", "proposal_step": "submit"}

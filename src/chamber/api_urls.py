@@ -27,9 +27,11 @@ from chamber.members.api import (
 )
 from chamber.notify.api import NotificationViewSet
 from chamber.orgs.api import OrganizationViewSet
+from chamber.party.api import PartyOrganizationViewSet
 from chamber.politics.api import HandlingUnitViewSet, PostViewSet, ProposalViewSet
 from chamber.reports.api import AnnualReportView
 from chamber.returns.api import ReturnViewSet
+from chamber.scorecards.api import ScorecardViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -37,6 +39,8 @@ router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("people", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("dues", DueViewSet, basename="due")
+router.register("scorecards", ScorecardViewSet, basename="scorecard")
+router.register("party-organizations", PartyOrganizationViewSet, basename="party-organization")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("returns", ReturnViewSet, basename="return")

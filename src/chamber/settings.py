@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "chamber.casework",
     "chamber.activities",
     "chamber.politics",
+    "chamber.party",
+    "chamber.scorecards",
     "chamber.portal",
     "chamber.reports",
     "chamber.returns",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("reports/", include("chamber.reports.urls")),
     path("returns/", include("chamber.returns.urls")),
     path("politics/", include("chamber.politics.urls")),
+    path("party/", include("chamber.party.urls")),
+    path("scorecards/", include("chamber.scorecards.urls")),
     path("activities/", include("chamber.activities.urls")),
     path("portal/", include("chamber.portal.urls")),
     path("members/online/", include("chamber.portal.staff_urls")),

@@ -14,8 +14,10 @@ from .casework import build_casework, build_casework_later
 from .members import build_members, build_members_later
 from .notices import build_notices
 from .orgs import build_tree
+from .party import build_party
 from .politics import build_politics, build_politics_later
 from .portal import build_portal
+from .scorecards import build_scorecards
 from .timeline import DemoCalendar, default_today
 from .users import build_users, name_users
 
@@ -43,6 +45,9 @@ def build_all(
     counts.update(
         build_casework_later(seed=seed, members=members, root=root, streets=streets, demo=demo)
     )
+    # party building over every year's members, then the self-assessments over it all
+    counts.update(build_party(seed=seed, streets=streets, today=demo.today))
+    counts.update(build_scorecards(root=root, streets=streets))
     name_users()
     counts.update(build_notices(today=demo.today))
     counts.update(build_portal(seed=seed, root=root, today=demo.today))

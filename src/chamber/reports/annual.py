@@ -16,6 +16,7 @@ from django.utils import timezone
 from chamber.members.figures import dues_figures, dues_figures_with_children
 from chamber.orgs.grouping import with_subtrees
 from chamber.orgs.models import Organization
+from chamber.party.figures import party_figures, party_figures_with_children
 from chamber.portal.figures import portal_figures
 
 from . import sections
@@ -34,6 +35,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("meetings", sections.meetings),
     ("honors", sections.honors),
     ("dues", lambda org, p: dues_figures(org, p.start, p.end)),
+    ("party", lambda org, p: party_figures(org, p.start, p.end)),
     ("portal", portal_figures),
 ]
 
@@ -52,6 +54,7 @@ GROUPED: dict[str, Grouped] = {
     "meetings": sections.meetings_with_children,
     "honors": sections.honors_with_children,
     "dues": lambda org, children, p: dues_figures_with_children(org, children, p.start, p.end),
+    "party": lambda org, children, p: party_figures_with_children(org, children, p.start, p.end),
 }
 
 

@@ -11,6 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chamber.orgs.models import Organization
+from chamber.party import figures as party_figures
 
 from . import members_figures, sections
 from .period import Period
@@ -98,6 +99,34 @@ DRILLS: dict[tuple[str, str], Drill] = {
         _("Events held in the period"), sections.all_events, "reports/rows/event.html"
     ),
 }
+
+
+def _party(name: str):
+    def rows(org: Organization, period: Period) -> QuerySet:
+        return party_figures.QUERYSETS[name](org, period.end)
+
+    return rows
+
+
+DRILLS.update(
+    {
+        ("party", "member_enterprises"): Drill(
+            _("Member enterprises at the end of the period"),
+            _party("member_enterprises"),
+            "reports/rows/enterprise.html",
+        ),
+        ("party", "with_organization"): Drill(
+            _("Member enterprises covered by a party organisation"),
+            _party("with_organization"),
+            "reports/rows/enterprise.html",
+        ),
+        ("party", "with_work"): Drill(
+            _("Member enterprises with a party organisation or instructor"),
+            _party("with_work"),
+            "reports/rows/enterprise.html",
+        ),
+    }
+)
 for _kind, _label in sections.VISIT_KINDS.choices:
     for _figure, _what, _template in (
         ("count", _("enterprise visits (家次)"), "reports/rows/visit_pair.html"),
