@@ -70,12 +70,6 @@ def check_in_problems() -> list[str]:
     return out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PARTIAL (issue 12 item 5): main's new demo (w13a) writes its cases directly; "
-    "same-day steps drawn at random hours come out of order. w12's replay through the "
-    "engine was dropped in the merge and must be redone on the new demo.",
-)
 def test_the_demo_has_no_row_the_engine_would_refuse():
     call_command("demo", members=400, seed=3)
     assert Case.objects.exists() and Proposal.objects.exists() and CheckIn.objects.exists()

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from chamber.casework.choices import (
     CaseSource,
@@ -190,10 +191,18 @@ RESOLUTIONS = [
 UNSATISFIED = ["办理时间太长", "问题只解决了一部分", "费用仍然偏高", "答复不具体"]
 
 
-def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
-    return datetime.datetime.combine(
+def _at(
+    day: datetime.date, rng: random.Random, after: datetime.datetime | None = None
+) -> datetime.datetime:
+    """A working hour of `day`, and never before `after` (the case's previous step), so
+    that same-day steps keep their order, as the step engine requires. The draws are
+    the same either way, so every date (and every figure) stays what it was."""
+    at = datetime.datetime.combine(
         day, datetime.time(rng.randint(9, 17), rng.randint(0, 59)), tzinfo=SHANGHAI
     )
+    if after is not None and at <= after:
+        at = after + datetime.timedelta(minutes=1)
+    return at
 
 
 class _Stop(Exception):
@@ -215,14 +224,20 @@ class _Sim:
         self.slow = LATER_SLOW if later else 0.0
         self.thorough = later
         self.events: list[dict[str, Any]] = []
+        # A step on the load date happens before the load: no step in the future.
+        self.now = timezone.now()
 
     def step(self, case: Case, step: str, to: str, day: datetime.date, comment="", **data):
+        after = self.events[-1]["at"] if self.events else None
+        at = _at(day, self.rng, after)
+        if at > self.now:
+            at = max(self.now, after + datetime.timedelta(seconds=1)) if after else self.now
         self.events.append(
             {
                 "step": step,
                 "from_status": case.status if step != Step.RAISE else "",
                 "to_status": to,
-                "at": _at(day, self.rng),
+                "at": at,
                 "comment": comment,
                 "data": data,
             }
