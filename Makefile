@@ -29,6 +29,7 @@ messages: $(VENV)/.installed
 run: export CHAMBER_SECRET_KEY_FILE = $(CURDIR)/var/secret_key
 run: install
 	@mkdir -p var
+	$(BIN)/chamber rekey --init
 	$(BIN)/chamber migrate --noinput -v0
 	$(BIN)/chamber collectstatic --noinput -v0
 	$(BIN)/chamber demo --if-empty

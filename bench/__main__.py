@@ -16,6 +16,7 @@ BENCHES = {
     "import": "bench.import_bench",
     "report": "bench.report",
     "dashboard": "bench.dashboard",
+    "load": "bench.load_users",
     "notify": "bench.notify",
 }
 
@@ -26,6 +27,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, help="rows for the import benchmark")
     parser.add_argument("--members", type=int, default=None, help="members for directory/report")
     parser.add_argument("--seconds", type=float, default=8.0, help="load duration per scenario")
+    parser.add_argument("--load-seconds", type=float, default=60.0, help="load: duration")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     args = parser.parse_args()
     names = [args.only] if args.only else list(BENCHES)
@@ -44,6 +46,9 @@ def main() -> int:
             kwargs["members"] = args.members or 1_000_000
         if name == "directory":
             kwargs["seconds"] = args.seconds
+        if name == "load":
+            kwargs["members"] = args.members or 20_000
+            kwargs["seconds"] = args.load_seconds
         module.run(**kwargs)
     return 0
 

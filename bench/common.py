@@ -14,12 +14,15 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "var" / "bench"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/chamber_bench"
 BENCH_SECRET = "chamber-bench-secret-key-not-for-production"
+# Personal data at rest has its own key (chamber.core.fields); a fixed one for benches.
+BENCH_FIELD_KEY = "YmVuY2gtZmllbGQta2V5LW5vdC1mb3ItcHJvZHVjdGk="
 
 
 def django_setup(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chamber.settings")
     os.environ["CHAMBER_SECRET_KEY"] = BENCH_SECRET
+    os.environ.setdefault("CHAMBER_FIELD_KEYS", BENCH_FIELD_KEY)
     import django
 
     django.setup()
@@ -87,6 +90,7 @@ class AppServer:
             **os.environ,
             "DATABASE_URL": database_url,
             "CHAMBER_SECRET_KEY": BENCH_SECRET,
+            "CHAMBER_FIELD_KEYS": os.environ.get("CHAMBER_FIELD_KEYS", BENCH_FIELD_KEY),
             "CHAMBER_DEBUG": "0",
             "CHAMBER_URLCONF": "bench.naive",
             "CHAMBER_ALLOWED_HOSTS": "127.0.0.1",

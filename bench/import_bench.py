@@ -231,6 +231,7 @@ def _setup_django(database_url: str, var: str) -> None:
     os.environ["CHAMBER_VAR"] = var
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chamber.settings")
     os.environ.setdefault("CHAMBER_SECRET_KEY", "chamber-bench-secret-key-not-for-production")
+    os.environ.setdefault("CHAMBER_FIELD_KEYS", "YmVuY2gtZmllbGQta2V5LW5vdC1mb3ItcHJvZHVjdGk=")
     os.environ["CHAMBER_LOG"] = "WARNING"
     import django
 

@@ -14,11 +14,15 @@ from chamber.orgs.services import grant_role
 
 from .factories import EnterpriseFactory, MembershipFactory, PersonFactory, make_org
 
+TEST_FIELD_KEY = "dGVzdC1maWVsZC1rZXktZm9yLXB5dGVzdC1vbmx5ISE="
+
 
 @pytest.fixture(autouse=True)
 def _english_and_fast(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+    # Personal data at rest needs its own key outside DEBUG (chamber.core.fields).
+    settings.CHAMBER_FIELD_KEYS = [TEST_FIELD_KEY]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

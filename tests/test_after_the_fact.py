@@ -568,3 +568,14 @@ def test_late_entry_figures_of_a_chamber_without_children(world):
 
     out = late_entry_figures(world.xixiang, datetime.date(2016, 1, 1), datetime.date(2016, 12, 31))
     assert out == {"steps": 0, "late": 0, "rate": None, "children": []}
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00", "0368-05-01", "2101-01-01"])
+def test_a_moment_outside_1949_to_2100_is_a_located_error(value):
+    from django.core.exceptions import ValidationError
+
+    from chamber.core.steps import parse_moment
+
+    with pytest.raises(ValidationError) as e:
+        parse_moment(value)
+    assert "occurred_at" in e.value.message_dict

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
@@ -47,6 +48,8 @@ class Shared:
             "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}",
             "CHAMBER_TASK_BACKOFF": "0.2",
             "CHAMBER_DEBUG": "1",
+            # The same personal-data key as this process wrote with (core.fields).
+            "CHAMBER_FIELD_KEYS": ",".join(django_settings.CHAMBER_FIELD_KEYS),
         }
 
     def start(self, *args: str) -> subprocess.Popen:

@@ -5,6 +5,10 @@ CHAMBER_SECRET_KEY required unless CHAMBER_DEBUG is on (a throwaway key is made 
 CHAMBER_SECRET_KEY_FILE a file holding the key, generated there once if missing (make run)
 CHAMBER_DEBUG      "1"/"true" for development
 CHAMBER_ALLOWED_HOSTS comma-separated host names
+CHAMBER_FIELD_KEYS comma-separated Fernet keys for personal data at rest, newest first
+                   (else the file var/field-keys; a development key only with CHAMBER_DEBUG)
+CHAMBER_HTTPS      "1" in production behind TLS: secure cookies, SSL redirect, HSTS
+CHAMBER_PROXY_COUNT number of reverse proxies in front of the app (client address)
 """
 
 import os
@@ -12,6 +16,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("CHAMBER_HOME", BASE_DIR.parent.parent))
@@ -48,7 +53,20 @@ SECRET_KEY = os.environ.get("CHAMBER_SECRET_KEY") or (
     if os.environ.get("CHAMBER_SECRET_KEY_FILE")
     else DEV_SECRET_KEY
 )
-# Salt for the encrypted personal-data fields (ID numbers); derived keys use SECRET_KEY too.
+# Personal data at rest (chamber.core.fields): its own keys, never derived from
+# SECRET_KEY, so the secret can rotate. Newest first: the first encrypts, all decrypt;
+# `chamber rekey` re-encrypts everything with the first. `make run` keeps its key in
+# var/field-keys, so the demo is encrypted with the key the server reads.
+FIELD_KEYS_FILE = Path(os.environ.get("CHAMBER_FIELD_KEYS_FILE", VAR_DIR / "field-keys"))
+DEV_FIELD_KEY = "Y2hhbWJlci1kZXZlbG9wbWVudC1maWVsZC1rZXkhISE="  # public: development only
+_field_keys = os.environ.get("CHAMBER_FIELD_KEYS") or (
+    FIELD_KEYS_FILE.read_text() if FIELD_KEYS_FILE.is_file() else ""
+)
+CHAMBER_FIELD_KEYS = [k.strip() for k in _field_keys.replace("\n", ",").split(",") if k.strip()]
+if not CHAMBER_FIELD_KEYS and DEBUG:
+    CHAMBER_FIELD_KEYS = [DEV_FIELD_KEY]
+# Values written before CHAMBER_FIELD_KEYS existed were encrypted with a key derived from
+# SECRET_KEY and this salt; migration members.0007_field_keys and `chamber rekey` read them.
 SALT_KEY = os.environ.get("CHAMBER_FIELD_SALT", "chamber-field-salt")
 
 ALLOWED_HOSTS = [
@@ -73,6 +91,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "chamber.core",
     "chamber.orgs",
     "chamber.members",
@@ -86,7 +105,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chamber.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "chamber.core.security.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -94,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # No control characters in query parameters or page form posts (core/inputs.py).
+    "chamber.core.inputs.InputRuleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -155,12 +179,72 @@ SESSION_COOKIE_AGE = int(os.environ.get("CHAMBER_SESSION_SECONDS", 8 * 3600))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = _flag("CHAMBER_SECURE_COOKIES")
 
-# Throttled sign-in: 5 failures per user name and address lock for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("CHAMBER_AXES_LIMIT", "5"))
+# One production switch: served over HTTPS (behind TLS), cookies are Secure, plain HTTP
+# is redirected and browsers are told to keep to HTTPS (HSTS). `chamber check --deploy`
+# is clean with it (tests/test_hardening.py). CHAMBER_SECURE_COOKIES is the older name.
+HTTPS = _flag("CHAMBER_HTTPS") or _flag("CHAMBER_SECURE_COOKIES")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("CHAMBER_HSTS_SECONDS", 31536000)) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# The preload flag only allows the domain's owner to submit it to browsers' list.
+SECURE_HSTS_PRELOAD = HTTPS and _flag("CHAMBER_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Reverse proxies in front of the app (docs/deploy.md §5). With N proxies the client's
+# address is the N-th from the right of X-Forwarded-For (each proxy appends the address it
+# saw); 0 means REMOTE_ADDR. Used by the sign-in lockout and the logs (core.security).
+PROXY_COUNT = int(os.environ.get("CHAMBER_PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    # The proxy says whether the browser used HTTPS (nginx: X-Forwarded-Proto $scheme).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): every asset is served by Chamber itself, so
+# 'self' only. Exceptions: style attributes (progress-bar widths in templates, ECharts'
+# tooltips), images from data: URLs (Bootstrap's icons, ECharts' exports) and blob:
+# (the check-in camera). No inline script: behaviour lives in static files
+# (chamber/chamber.js reads data-* attributes); a page that needs one uses the nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features a page may use: the camera for check-in by QR code, nothing else.
+PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+    "interest-cohort=()"
+)
+
+# Throttled sign-in (django-axes, counted in the database so every process sees it),
+# 15 minutes: 5 failures per (user name, address); 10 per user name from any addresses
+# (one name sprayed from many); 20 per address over any names (many names from one).
+# orgs.lockout.LockoutHandler gives each its own limit, in the order of the parameters.
+AXES_HANDLER = "chamber.orgs.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+CHAMBER_LOCKOUT_LIMITS = [
+    int(os.environ.get("CHAMBER_AXES_LIMIT", "5")),
+    int(os.environ.get("CHAMBER_AXES_NAME_LIMIT", "10")),
+    int(os.environ.get("CHAMBER_AXES_ADDRESS_LIMIT", "20")),
+]
+AXES_FAILURE_LIMIT = CHAMBER_LOCKOUT_LIMITS[0]
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "chamber.core.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
@@ -205,9 +289,15 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # The input rule (core/inputs.py): no control characters in any body.
+    "DEFAULT_PARSER_CLASSES": [
+        "chamber.core.inputs.JSONParser",
+        "chamber.core.inputs.FormParser",
+        "chamber.core.inputs.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "chamber.core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "chamber.core.schema.ChamberAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
@@ -272,11 +362,48 @@ CHAMBER_SITE_URL = os.environ.get("CHAMBER_SITE_URL", "http://127.0.0.1:8000")
 # The demo accounts (password "chamber-demo") work only where the demo was loaded.
 CHAMBER_DEMO_PASSWORD = "chamber-demo"
 
+# Errors (a 500's traceback, from django.request) are logged with the request id whether
+# or not DEBUG is on, with mobiles and ID numbers masked; ADMINS get them by e-mail.
+ADMINS = [
+    tuple(a.strip().rsplit(" ", 1)) if " " in a.strip() else ("admin", a.strip())
+    for a in os.environ.get("CHAMBER_ADMINS", "").split(",")
+    if a.strip()
+]
+SERVER_EMAIL = os.environ.get("CHAMBER_SERVER_EMAIL", "chamber@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "chamber.core.requestlog.RequestIdFilter"},
+        "client_ip": {"()": "chamber.core.security.ClientIPFilter"},
+    },
+    "formatters": {
+        "plain": {
+            "()": "chamber.core.masking.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s [%(client_ip)s] "
+            "%(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "client_ip"],
+            "formatter": "plain",
+        },
+        "mail_admins": {
+            "class": "chamber.core.masking.MaskingAdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request_id"],
+        },
+    },
     "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "chamber": {"handlers": ["console"], "level": os.environ.get("CHAMBER_LOG", "INFO")},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },

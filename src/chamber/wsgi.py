@@ -12,3 +12,7 @@ if settings.SECRET_KEY == settings.DEV_SECRET_KEY and not settings.DEBUG:
     raise ImproperlyConfigured(
         "Set CHAMBER_SECRET_KEY to serve Chamber (or CHAMBER_DEBUG=1 for development)."
     )
+
+from chamber.core.checks import refuse_to_serve_undecryptable  # noqa: E402
+
+refuse_to_serve_undecryptable()

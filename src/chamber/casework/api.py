@@ -12,10 +12,10 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chamber.core import api_fields
 from chamber.core.api import (
     OccurredAtField,
     StepBody,
@@ -23,6 +23,8 @@ from chamber.core.api import (
     service_errors,
     step_schema,
 )
+from chamber.core.filters import IdFilter
+from chamber.core.inputs import FormParser, JSONParser, MultiPartParser
 from chamber.core.pagination import CappedCountPagination
 from chamber.members import selectors as member_selectors
 from chamber.members.api import OrgCodeField, ScopedPKField
@@ -157,8 +159,8 @@ class VisitFilter(filters.FilterSet):
     organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
     date = filters.DateFromToRangeFilter()
     kind = filters.ChoiceFilter(choices=VisitKind.choices)
-    enterprise = filters.NumberFilter(field_name="enterprises")
-    expert = filters.NumberFilter(field_name="experts")
+    enterprise = IdFilter(field_name="enterprises")
+    expert = IdFilter(field_name="experts")
 
     class Meta:
         model = Visit
@@ -279,7 +281,7 @@ class CaseSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     overdue = serializers.SerializerMethodField()
     next_steps = serializers.SerializerMethodField()
-    received_on = serializers.DateField(required=False)
+    received_on = api_fields.DateField(required=False)
     occurred_at = OccurredAtField(
         required=False,
         allow_null=True,

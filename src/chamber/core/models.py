@@ -15,6 +15,28 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("imported")
     ACCEPT_INVALID_CODE = "accept_invalid_code", _("accepted a code that fails its check")
     STEP = "step", _("workflow step")
+    ERASE = "erase", _("erased personal data")
+    REVIEW = "review", _("reviewed for retention")
+
+
+# Models whose records an entry without an organisation may be about (an enterprise that
+# belongs to several chambers): such an entry is visible where its subject is. Apps add
+# their member models in AppConfig.ready (members: Enterprise, Person).
+SCOPED_SUBJECTS: list[type[models.Model]] = []
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user, perm: str = "view") -> models.QuerySet:
+        """The one scope rule (orgs.scope.ScopedQuerySet.visible_to) over the trail. The
+        trail lives in core so that every app can write it; reading it goes through the
+        organisations' rule like every other scoped read."""
+        from chamber.orgs.scope import ScopedQuerySet, covers_every_organization, org_ids
+
+        if org_ids(user, perm) and covers_every_organization(user, perm):
+            # every organisation, hence every subject: the whole trail (also the
+            # entries about reference data, which name no organisation)
+            return self
+        return ScopedQuerySet.visible_to(self, user, perm)
 
 
 class AuditEntry(models.Model):
@@ -44,6 +66,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("what changed"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -55,6 +79,24 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    @staticmethod
+    def scope_condition(org_ids: frozenset[int]) -> models.Q:
+        """An entry is visible in the organisations it names; one that names none (an
+        enterprise's own record, shared by its chambers) where its subject is."""
+        condition = models.Q(organization_id__in=org_ids)
+        for model in SCOPED_SUBJECTS:
+            # correlated on the entry's subject: an index look-up per entry (a trail is
+            # read one member at a time), not the set of every visible member
+            visible = model._default_manager.filter(pk=models.OuterRef("subject_id")).filter(
+                model.scope_condition(org_ids)
+            )
+            condition |= models.Q(
+                models.Exists(visible),
+                organization_id__isnull=True,
+                subject_type=ContentType.objects.get_for_model(model),
+            )
+        return condition
 
 
 class WorkerBeat(models.Model):

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .text import join_list
+from .validators import check_year
 
 # A step typed this long after it happened is entered late (补录).
 DEFAULT_LATE_AFTER = datetime.timedelta(days=3)
@@ -94,10 +95,8 @@ class StepRefused(ValidationError):
 def parse_moment(value: Any, field_name: str = "occurred_at") -> datetime.date | datetime.datetime:
     """An ISO date or datetime (string, date or datetime) as a date or an aware
     datetime; a naive datetime is in the project's time zone (Asia/Shanghai)."""
-    if isinstance(value, datetime.datetime):
+    if isinstance(value, datetime.date):  # a datetime is a date too
         moment = value
-    elif isinstance(value, datetime.date):
-        return value
     else:
         text = str(value or "").strip()
         try:
@@ -105,12 +104,19 @@ def parse_moment(value: Any, field_name: str = "occurred_at") -> datetime.date |
             day = None if moment else parse_date(text)
         except ValueError:
             moment = day = None
-        if day is not None:
-            return day
-        if moment is None:
+        if moment is None and day is None:
             raise ValidationError(
                 {field_name: _("Enter a date (2016-03-10) or a date and time (2016-03-10T15:30).")}
             )
+        if day is not None:
+            moment = day
+    # The same bounds as every other moment (1949-2100): a year-1 time cannot even be
+    # turned into UTC.
+    problem = check_year(moment)
+    if problem:
+        raise ValidationError({field_name: problem})
+    if not isinstance(moment, datetime.datetime):
+        return moment
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_default_timezone())
     return moment

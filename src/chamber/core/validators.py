@@ -125,3 +125,23 @@ def mask(value: str, keep_start: int = 3, keep_end: int = 4) -> str:
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+# Years a record of the federation can fall in (query parameters, events, steps): the
+# People's Republic's founding to a horizon; outside it is a typing error (0368, 20166).
+MIN_YEAR, MAX_YEAR = 1949, 2100
+# Plain dates reach further back: people born, and enterprises founded, before 1949.
+MIN_DATE_YEAR = 1900
+
+
+def check_year(value, min_year: int = MIN_YEAR) -> str | None:
+    """Why a year (or the year of a date/datetime) is out of range, or None."""
+    year = getattr(value, "year", value)
+    if year is None:
+        return None
+    if not min_year <= int(year) <= MAX_YEAR:
+        return _("The year must be between %(min)d and %(max)d.") % {
+            "min": min_year,
+            "max": MAX_YEAR,
+        }
+    return None

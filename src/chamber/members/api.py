@@ -15,12 +15,16 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chamber.core import api_fields
 from chamber.core.api import service_errors
+from chamber.core.filters import YearFilter
+from chamber.core.masking import PersonalField
 from chamber.core.money import cents
 from chamber.core.pagination import CappedCountPagination
-from chamber.core.validators import check_uscc, normalize_code
+from chamber.core.validators import MAX_YEAR, MIN_YEAR, check_uscc, check_year, normalize_code
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
+from chamber.orgs.scope import may_view_personal
 
 from . import selectors, services
 from .choices import PaymentMethod, Rank, SizeClass, Status
@@ -67,6 +71,7 @@ class TagListField(serializers.ListField):
 
 class EnterpriseSerializer(serializers.ModelSerializer):
     tags = TagListField(required=False)
+    contact_phone = PersonalField("mobile", required=False, allow_blank=True, max_length=20)
     street = OrgCodeField(perm=Perm.VIEW, required=False, allow_null=True)
     organization = OrgCodeField(
         write_only=True,
@@ -74,7 +79,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         help_text="On create: code of the chamber that admits the enterprise (required).",
     )
     rank = serializers.ChoiceField(choices=Rank.choices, write_only=True, required=False)
-    joined = serializers.DateField(write_only=True, required=False)
+    joined = api_fields.DateField(write_only=True, required=False)
     accept_invalid_code = serializers.BooleanField(
         write_only=True,
         required=False,
@@ -186,6 +191,15 @@ class EnterpriseViewSet(
             .prefetch_related("tags")
         )
 
+    def get_serializer_context(self):
+        # Lists mask personal data; one record shows it to a caller with the right.
+        context = super().get_serializer_context()
+        pk = self.kwargs.get("pk")
+        if pk is not None and str(pk).isdigit():
+            ent = Enterprise.objects.filter(pk=pk).first()
+            context["full_personal"] = may_view_personal(self.request.user, ent)
+        return context
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         org = data.pop("organization")
@@ -208,6 +222,12 @@ class EnterpriseViewSet(
             )
 
 
+class HiddenForRoleCharField(serializers.CharField):
+    """Read back as null where the caller's role may not see it (declared so)."""
+
+    nullable_in_response = True
+
+
 # --- People ------------------------------------------------------------------------------
 
 
@@ -225,7 +245,7 @@ class EnterpriseRoleSerializer(serializers.ModelSerializer):
 
 
 class EndRoleSerializer(serializers.Serializer):
-    end = serializers.DateField()
+    end = api_fields.DateField()
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -241,7 +261,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Roles at enterprises over time (representative, contact, secretary...).",
     )
-    mobile = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    mobile = PersonalField("mobile", required=False, allow_blank=True, max_length=20)
     id_number = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -251,7 +271,7 @@ class PersonSerializer(serializers.ModelSerializer):
         "when your role may see personal data (the reading is logged).",
     )
     id_number_masked = serializers.SerializerMethodField()
-    political_affiliation = serializers.CharField(required=False, allow_blank=True)
+    political_affiliation = HiddenForRoleCharField(required=False, allow_blank=True)
 
     class Meta:
         model = Person
@@ -283,7 +303,6 @@ class PersonSerializer(serializers.ModelSerializer):
         if instance.organization_id is not None:
             data["organization"] = instance.organization.code
         if not self.context.get("full_personal"):
-            data["mobile"] = instance.mobile_masked
             data["political_affiliation"] = None
         else:
             data["id_number"] = instance.id_number or ""
@@ -341,11 +360,7 @@ class PersonViewSet(
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         person = self.get_object()
-        full = (
-            Person.objects.visible_to(request.user, Perm.VIEW_PERSONAL)
-            .filter(pk=person.pk)
-            .exists()
-        )
+        full = may_view_personal(request.user, person)
         if full:
             services.reveal_personal_data(actor=request.user, person=person)
         return Response(
@@ -374,7 +389,7 @@ class PersonViewSet(
         description="GET: the person's roles at enterprises over time. POST: a new role "
         "(the enterprise's audit trail records it).",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def roles(self, request: Request, pk=None) -> Response:
         person = self.get_object()
         if request.method == "GET":
@@ -457,13 +472,13 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class EndSerializer(serializers.Serializer):
-    left = serializers.DateField()
+    left = api_fields.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
 class TransferSerializer(serializers.Serializer):
     to = OrgCodeField()
-    on = serializers.DateField()
+    on = api_fields.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
@@ -643,21 +658,29 @@ class DueSerializer(serializers.ModelSerializer):
 class DuesRateSerializer(serializers.ModelSerializer):
     organization = OrgCodeField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
-    created = serializers.IntegerField(read_only=True, help_text="Dues created by this call.")
-    changed = serializers.IntegerField(read_only=True, help_text="Unpaid dues changed.")
-    kept = serializers.IntegerField(
-        read_only=True, help_text="Dues with payments, kept at their amount."
-    )
 
     class Meta:
         model = DuesRate
-        fields = ["id", "organization", "year", "rank", "amount", "created", "changed", "kept"]
+        fields = ["id", "organization", "year", "rank", "amount"]
         validators = []
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["organization"] = instance.organization.code
         return data
+
+
+class DuesRateResultSerializer(DuesRateSerializer):
+    """A rate just set, with what setting it did to the members' dues (POST only)."""
+
+    created = serializers.IntegerField(read_only=True, help_text="Dues created by this call.")
+    changed = serializers.IntegerField(read_only=True, help_text="Unpaid dues changed.")
+    kept = serializers.IntegerField(
+        read_only=True, help_text="Dues with payments, kept at their amount."
+    )
+
+    class Meta(DuesRateSerializer.Meta):
+        fields = [*DuesRateSerializer.Meta.fields, "created", "changed", "kept"]
 
 
 class DueFilter(filters.FilterSet):
@@ -715,10 +738,10 @@ class DueViewSet(
 
     @extend_schema(
         request=DuesRateSerializer,
-        responses={200: DuesRateSerializer(many=True), 201: DuesRateSerializer},
+        responses={200: DuesRateSerializer(many=True), 201: DuesRateResultSerializer},
         parameters=[
             OpenApiParameter("organization", str, description="organisation code (subtree)"),
-            OpenApiParameter("year", int),
+            OpenApiParameter("year", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}),
         ],
         filters=False,
         description="GET: the dues rates set per rank per chamber. POST: set a year's dues "
@@ -734,7 +757,7 @@ class DueViewSet(
                 qs = qs.filter(organization__path__startswith=org.path) if org else qs.none()
             year = request.query_params.get("year")
             if year:
-                if not year.isdigit():
+                if not year.isdigit() or check_year(int(year)):
                     raise serializers.ValidationError({"year": _("Enter a year such as 2026.")})
                 qs = qs.filter(year=int(year))
             return Response(DuesRateSerializer(qs, many=True).data)
@@ -772,7 +795,9 @@ class PaymentSerializer(serializers.ModelSerializer):
 
 class PaymentFilter(filters.FilterSet):
     organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
-    year = filters.NumberFilter(field_name="due__year", help_text="The year of the due paid.")
+    year = YearFilter(
+        field_name="due__year", lookup_expr="exact", help_text="The year of the due paid."
+    )
     paid_from = filters.DateFilter(field_name="paid_on", lookup_expr="gte")
     paid_to = filters.DateFilter(field_name="paid_on", lookup_expr="lte")
 

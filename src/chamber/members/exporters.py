@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chamber.core import audit
-from chamber.core.validators import mask
+from chamber.core.masking import mask_mobile
+from chamber.core.xlsx import row_values
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
 
@@ -119,7 +120,7 @@ def rows(user: Any, filters: DirectoryFilters) -> Iterator[list]:
         org_id,
     ) in qs.iterator(chunk_size=2000):
         if phone and full is not scope.ALL and org_id not in full:
-            phone = mask(phone)
+            phone = mask_mobile(phone)
         yield [
             neutralise(name),
             uscc,
@@ -193,7 +194,7 @@ def write_xlsx(
     ws.append(header)
     n = 0
     for row in data:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        ws.append(row_values(float(v) if isinstance(v, Decimal) else v for v in row))
         n += 1
     wb.save(out)
     return n

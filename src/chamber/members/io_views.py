@@ -135,6 +135,16 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             _("This import can't be confirmed now: it is %(s)s.") % {"s": job.get_status_display()},
         )
         return redirect("members:import_job", pk=job.pk)
+    if not job.file or not job.path.is_file():
+        messages.error(
+            request,
+            _(
+                "The uploaded file was deleted after %(days)d days (uploads are not kept). "
+                "Upload it again."
+            )
+            % {"days": jobs.keep_days()},
+        )
+        return redirect("members:import_job", pk=job.pk)
     # Checked again as it is written: the register may have changed since the preview.
     jobs.start(job, "write")
     return redirect("members:import_job", pk=job.pk)

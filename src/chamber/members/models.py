@@ -12,10 +12,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from encrypted_fields.fields import EncryptedCharField
 
+from chamber.core.fields import EncryptedCharField
+from chamber.core.masking import mask_id_number, mask_mobile
 from chamber.core.text import labelled
-from chamber.core.validators import mask
 from chamber.orgs.models import Organization
 from chamber.orgs.scope import ScopedQuerySet
 
@@ -247,11 +247,11 @@ class Person(models.Model):
 
     @property
     def mobile_masked(self) -> str:
-        return mask(self.mobile)
+        return mask_mobile(self.mobile)
 
     @property
     def id_number_masked(self) -> str:
-        return mask(self.id_number or "", 4, 2)
+        return mask_id_number(self.id_number)
 
 
 def active_condition(day: datetime.date) -> Q:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chamber.core import masking
 from chamber.core.audit import trail_for
 from chamber.core.pagination import page_size
 from chamber.orgs import scope
@@ -78,9 +79,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = selectors.person_profile(request.user, pk)
     person = context["person"]
     may_change = selectors.may(request.user, person)
+    may_view_personal = selectors.may(request.user, person, Perm.VIEW_PERSONAL)
+    if not may_view_personal:  # the trail's mobiles and ID numbers too
+        context["trail"] = masking.mask_entries(context["trail"])
     context.update(
         may_change=may_change,
-        may_view_personal=selectors.may(request.user, person, Perm.VIEW_PERSONAL),
+        may_view_personal=may_view_personal,
         revealed=request.session.pop(f"revealed-person-{person.pk}", None),
         admission_form=AdmissionForm(user=request.user, prefix="m") if may_change else None,
         end_role_form=EndRoleForm(),
@@ -305,7 +309,7 @@ def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "m": m,
             "may_change": scope.has_perm(request.user, Perm.CHANGE, m.organization_id),
-            "trail": list(selectors.visible_trail(request.user, trail_for(m))[:100]),
+            "trail": _trail_as_seen(request.user, m),
         },
     )
 
@@ -419,3 +423,10 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{_url('members:dues')}?org={due.membership.organization_id}&year={due.year}"
             )
     return render(request, "members/payment_form.html", {"form": form, "due": due, "owed": owed})
+
+
+def _trail_as_seen(user, m) -> list:
+    trail = list(selectors.visible_trail(user, trail_for(m))[:100])
+    if scope.has_perm(user, Perm.VIEW_PERSONAL, m.organization_id):
+        return trail
+    return masking.mask_entries(trail)

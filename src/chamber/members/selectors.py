@@ -230,13 +230,8 @@ def enterprise_profile(user: Any, pk: int) -> dict[str, Any]:
 
 
 def visible_trail(user: Any, entries: QuerySet) -> QuerySet:
-    """Audit entries tied to organisations the user sees (or to none)."""
-    from chamber.orgs import scope
-
-    ids = scope.org_ids(user, Perm.VIEW)
-    if ids is scope.ALL:
-        return entries
-    return entries.filter(Q(organization_id__isnull=True) | Q(organization_id__in=ids))
+    """Audit entries the user may read (the one scope rule, AuditEntry.scope_condition)."""
+    return entries.visible_to(user, Perm.VIEW)
 
 
 # --- People ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import io_views, register_views, sheet_views, views
+from . import io_views, privacy_views, register_views, sheet_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -9,6 +9,14 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("people/<int:pk>/reveal/", views.reveal_person, name="reveal_person"),
+    path("people/<int:pk>/privacy/", privacy_views.person_data, name="person_data"),
+    path(
+        "people/<int:pk>/privacy/export.<str:fmt>",
+        privacy_views.person_export,
+        name="person_export",
+    ),
+    path("people/<int:pk>/privacy/erase/", privacy_views.person_erase, name="person_erase"),
+    path("privacy/retention/", privacy_views.retention, name="privacy_retention"),
     path("people/", register_views.people, name="people"),
     path("people/new/", register_views.person_create, name="person_create"),
     path("people/<int:pk>/", register_views.person_detail, name="person"),

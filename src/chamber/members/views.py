@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chamber.core import masking
 from chamber.core.pagination import keyset_page, page_size
 from chamber.orgs import scope
 from chamber.orgs.choices import Perm
@@ -81,9 +82,13 @@ def directory(request: HttpRequest) -> HttpResponse:
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = selectors.enterprise_profile(request.user, pk)
     ent = context["enterprise"]
+    perms = _perms_on(request.user, context["memberships"])
+    if Perm.VIEW_PERSONAL not in perms:  # the trail's mobiles and ID numbers too
+        context["trail"] = masking.mask_entries(context["trail"])
     context.update(
-        may_change=Perm.CHANGE in _perms_on(request.user, context["memberships"]),
+        may_change=Perm.CHANGE in perms,
         may_view_personal=scope.has_any(request.user, Perm.VIEW_PERSONAL),
+        may_manage_personal=scope.has_any(request.user, Perm.MANAGE),
         transfer_form=TransferForm(user=request.user),
         leave_form=LeaveForm(),
         admission_form=AdmissionForm(user=request.user),

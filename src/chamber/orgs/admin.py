@@ -5,7 +5,7 @@ from chamber.core.audit import describe_changes
 from chamber.core.models import AuditEntry
 from chamber.core.names import user_name
 
-from . import scope, services
+from . import services
 from .admin_scope import ManagedAdmin, ScopedAdmin
 from .models import DivisionCode, Organization, RoleAssignment
 
@@ -21,6 +21,7 @@ class OrganizationAdmin(ManagedAdmin):
     list_filter = ["kind"]
     search_fields = ["code", "name", "name_en"]
     inlines = [DivisionCodeInline]
+    audited_by_service = True  # save_model calls orgs.services, which audit
     fields = [
         "code",
         "name",
@@ -81,6 +82,6 @@ class AuditEntryAdmin(ScopedAdmin):
         return describe_changes(entry)
 
     def get_queryset(self, request):
-        ids = scope.org_ids(request.user, "manage")
-        qs = AuditEntry.objects.select_related("actor", "object_type")
-        return qs if ids is scope.ALL else qs.filter(organization_id__in=ids)
+        return AuditEntry.objects.visible_to(request.user, self.view_perm).select_related(
+            "actor", "object_type"
+        )

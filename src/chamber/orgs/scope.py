@@ -120,3 +120,13 @@ class ScopedQuerySet(models.QuerySet):
         ):
             return self
         return self.filter(self.model.scope_condition(ids))
+
+
+def may_view_personal(user: Any, obj: Any) -> bool:
+    """Whether `user` may see `obj`'s personal data (mobile, ID number) in full: the one
+    scope rule with Perm.VIEW_PERSONAL (core.masking masks for everyone else)."""
+    if obj is None or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        type(obj)._default_manager.visible_to(user, Perm.VIEW_PERSONAL).filter(pk=obj.pk).exists()
+    )

@@ -35,6 +35,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from chamber.core.xlsx import row_values
+
 from . import narrative
 
 # --- .docx ------------------------------------------------------------------------------
@@ -396,7 +398,9 @@ def build_xlsx(report: dict[str, Any]) -> Workbook:
         for r in rows_for:
             figures = r.get(key, {})
             ws.append(
-                [r["org"]["name"]] + [_cell(ws, _get(figures, c.path), c.kind) for c in columns]
+                row_values(
+                    [r["org"]["name"]] + [_cell(ws, _get(figures, c.path), c.kind) for c in columns]
+                )
             )
     from chamber.activities.choices import HonorLevel
 
@@ -406,13 +410,15 @@ def build_xlsx(report: dict[str, Any]) -> Workbook:
     honors.append([_header(honors, h) for h in ("荣誉", "级别", "授予单位", "年度", "获得者")])
     for h in report.get("honors", []):
         honors.append(
-            [
-                h["title"],
-                levels.get(h["level"], h["level"]),
-                h["awarding_body"],
-                h["year"],
-                h["recipient"],
-            ]
+            row_values(
+                [
+                    h["title"],
+                    levels.get(h["level"], h["level"]),
+                    h["awarding_body"],
+                    h["year"],
+                    h["recipient"],
+                ]
+            )
         )
     return wb
 

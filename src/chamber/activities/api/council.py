@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chamber.core.api import service_errors
+from chamber.core.filters import YearFilter
 from chamber.orgs.choices import Perm
 
 from .. import selectors, services
@@ -97,7 +98,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class MeetingFilter(filters.FilterSet):
     organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
-    year = filters.NumberFilter(field_name="date", lookup_expr="year")
+    year = YearFilter(field_name="date")
 
     class Meta:
         model = Meeting

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chamber.core.api import service_errors
+from chamber.core.filters import YearFilter
 from chamber.members import selectors as member_selectors
 from chamber.members.models import Enterprise, Person
 from chamber.orgs.choices import Perm
@@ -74,7 +75,7 @@ class DonationSerializer(serializers.ModelSerializer):
 
 class DonationFilter(filters.FilterSet):
     organization = filters.CharFilter(method="in_org", help_text="Organisation code (subtree).")
-    year = filters.NumberFilter(field_name="date", lookup_expr="year")
+    year = YearFilter(field_name="date")
     date_after = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = filters.DateFilter(field_name="date", lookup_expr="lte")
     kind = filters.ChoiceFilter(choices=DonationKind.choices)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chamber.core.api import StepBody, service_errors, step_schema
+from chamber.core.filters import YearFilter
 from chamber.members import selectors as member_selectors
 from chamber.members.models import Enterprise, Person
 
@@ -105,7 +106,7 @@ class EventFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=EventStatus.choices)
     starts_after = filters.DateFilter(field_name="starts_at", lookup_expr="date__gte")
     starts_before = filters.DateFilter(field_name="starts_at", lookup_expr="date__lte")
-    year = filters.NumberFilter(field_name="starts_at", lookup_expr="year")
+    year = YearFilter(field_name="starts_at")
 
     class Meta:
         model = Event

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from chamber.core import audit, notices
 from chamber.core import steps as engine
 from chamber.core.text import join_list
+from chamber.core.validators import check_year
 from chamber.orgs.choices import Perm
 from chamber.orgs.models import Organization
 
@@ -61,7 +62,10 @@ def clean_event(data: dict[str, Any], instance: Event | None = None) -> dict[str
         errors["starts_at"] = _("When does the event start?")
     if ends is None and starts is not None:
         data["ends_at"] = ends = starts
-    if starts and ends and ends < starts:
+    for key in ("starts_at", "ends_at", "registration_deadline"):
+        if key in data and (problem := check_year(data[key])):
+            errors[key] = problem
+    if starts and ends and ends < starts and "ends_at" not in errors:
         errors["ends_at"] = _("The event cannot end before it starts.")
     deadline = get("registration_deadline")
     if deadline and ends and deadline > ends:

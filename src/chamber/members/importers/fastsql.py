@@ -84,7 +84,11 @@ class Table:
         data = self._convert(rows)
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {q(self.table)} ({cols}) FROM STDIN") as copy:
+                # the driver's own cursor: its errors mapped to Django's (IntegrityError)
+                with (
+                    connection.wrap_database_errors,
+                    cursor.cursor.copy(f"COPY {q(self.table)} ({cols}) FROM STDIN") as copy,
+                ):
                     for row in data:
                         copy.write_row(row)
             else:

@@ -15,6 +15,7 @@ import contextlib
 import datetime
 import logging
 import os
+import shutil
 import time
 import uuid
 from pathlib import Path
@@ -120,8 +121,59 @@ class ImportJob(models.Model):
         return sum(c.get("create", 0) + c.get("update", 0) for c in counts.values())
 
 
+def keep_days() -> int:
+    """Days an uploaded file and its error workbook are kept while the job waits (a
+    check not confirmed, errors to download). Imported or failed jobs' files go at once."""
+    value = getattr(settings, "CHAMBER_IMPORT_KEEP_DAYS", None)
+    if value is None:
+        value = os.environ.get("CHAMBER_IMPORT_KEEP_DAYS", 7)
+    return int(value)
+
+
+def discard_files(job: ImportJob) -> None:
+    """Delete the job's folder (the upload, with its ID numbers, and the error
+    workbook); the job row stays as the record of what was imported."""
+    if not job.file:
+        return
+    folder = (Path(settings.MEDIA_ROOT) / job.file).parent
+    imports = (Path(settings.MEDIA_ROOT) / "imports").resolve()
+    if folder.resolve().parent == imports:  # never anything outside imports/<random>/
+        shutil.rmtree(folder, ignore_errors=True)
+    ImportJob.objects.filter(pk=job.pk).update(file="", error_file="")
+    job.file = job.error_file = ""
+
+
+def purge(*, days: int | None = None, now: datetime.datetime | None = None) -> int:
+    """Delete the files of jobs older than `days` (not running), and folders under
+    imports/ that no job names (an upload whose request died). Returns folders deleted."""
+    days = keep_days() if days is None else days
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    count = 0
+    old = ImportJob.objects.filter(created__lt=cutoff).exclude(file="")
+    for job in old:
+        if job.running:
+            continue
+        discard_files(job)
+        count += 1
+    root = Path(settings.MEDIA_ROOT) / "imports"
+    if root.is_dir():
+        named = {
+            Path(f).parent.name
+            for f in ImportJob.objects.exclude(file="").values_list("file", flat=True)
+        }
+        for folder in root.iterdir():
+            if folder.is_dir() and folder.name not in named:
+                mtime = datetime.datetime.fromtimestamp(folder.stat().st_mtime, tz=datetime.UTC)
+                if mtime < cutoff:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    count += 1
+    return count
+
+
 def store_upload(upload, *, user: Any, organization: Organization) -> ImportJob:
-    """Save an uploaded file under MEDIA_ROOT/imports/<random>/ and make its job."""
+    """Save an uploaded file under MEDIA_ROOT/imports/<random>/ and make its job.
+    Files past their retention go first (no scheduler needed for that)."""
+    purge()
     folder = Path("imports") / uuid.uuid4().hex
     name = Path(upload.name or "members").name[-100:]
     suffix = Path(name).suffix.lower()[:6] or ".bin"
@@ -235,6 +287,7 @@ def run(job_id: int, action: str) -> None:
             problem=str(e)[:2000] or e.__class__.__name__,
             finished=timezone.now(),
         )
+        discard_files(job)
         job.refresh_from_db()
         if action == "write":
             notices.emit("import.finished", job, actor=job.user)
@@ -264,6 +317,9 @@ def _finish(job: ImportJob, action: str, outcome: Any) -> None:
         status = ImportJob.Status.CHECKED
     else:
         status = ImportJob.Status.DONE
+    if status == ImportJob.Status.DONE:
+        discard_files(job)  # imported: the register holds it now, the upload may go
+        error_file = ""
     ImportJob.objects.filter(pk=job_id).update(
         status=status,
         outcome=outcome.as_dict(),

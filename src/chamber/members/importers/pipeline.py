@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -345,6 +345,7 @@ class Importer:
         self._seen: dict[str, int] = {}
         self._new_people: dict[str, int] = {}  # "name\x00mobile" -> index
         self._samples: dict[str, int] = {CREATE: 0, UPDATE: 0, SAME: 0}
+        self._creating: dict[str, int] = {}  # credit code -> row, of enterprises to create
 
     # --- the whole run --------------------------------------------------------------
 
@@ -360,7 +361,7 @@ class Importer:
             out.problem = e.message
         table = None  # the reader's copy of the sheet is not needed for the write
         if out.ok and not dry_run:
-            self.write(original_name or Path(path).name)
+            self.write_checked(original_name or Path(path).name)
         out.seconds = time.perf_counter() - start
         return out
 
@@ -420,6 +421,49 @@ class Importer:
                 _("The sheet %(sheet)s has a header but no member rows.") % {"sheet": table.sheet}
             )
         self.progress("check", out.rows, out.rows)
+
+    def write_checked(self, filename: str) -> None:
+        """Write what `check` planned. Another import (or a colleague) may have added
+        some of the same members since: the write's transaction is then rolled back and
+        each such row is reported where it is, instead of a database error."""
+        try:
+            self.write(filename)
+        except IntegrityError:
+            self._report_conflicts()
+
+    def _report_conflicts(self) -> None:
+        out = self.outcome
+        out.written = False
+        taken = dict(
+            Enterprise.objects.filter(uscc__in=list(self._creating)).values_list("uscc", "name")
+        )
+        header = BY_KEY["uscc"].header
+        index = self._index.get("uscc", -1)
+        if index >= 0:
+            header = out.headers[index]
+        for code, row in sorted(self._creating.items(), key=lambda item: item[1]):
+            if code in taken:
+                self._error(
+                    RowError(
+                        out.sheet,
+                        row,
+                        header,
+                        code,
+                        _(
+                            "While this file waited to be imported, %(name)s was added to the "
+                            "register with this credit code (by another import or a colleague). "
+                            "Nothing was written: check the file again and the row will update "
+                            "that enterprise."
+                        )
+                        % {"name": taken[code]},
+                        index,
+                    )
+                )
+        if not out.error_count:
+            out.problem = _(
+                "Some of these members were changed by another import or a colleague while "
+                "this file was being written. Nothing was written: check the file again."
+            )
 
     def _error(self, error: RowError) -> None:
         self.outcome.error_count += 1
@@ -523,6 +567,8 @@ class Importer:
         person_action = self._plan_person(p, e, by_mobile, by_ent)
         mem_action = self._plan_membership(p, e, members)
         counts["enterprise"][ent_action] += 1
+        if ent_action == CREATE:
+            self._creating[c.uscc] = c.row
         if person_action:
             counts["person"][person_action] += 1
         counts["membership"][mem_action] += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
 import os
 import re
@@ -152,7 +153,22 @@ def open_table(path: str | Path, *, original_name: str = "", layout: Layout = ME
         return _open_xlsx(path, layout)
     if kind == "ole2":
         return _open_ole2(path, layout)
+    suffix = Path(original_name or path.name).suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        # Named a workbook but not a zip or OLE2 container: a damaged or truncated
+        # download, not a text file in some encoding.
+        raise FileProblem(
+            _(
+                "The file is named %(suffix)s but is not a readable workbook: it is damaged "
+                "(its first bytes are not those of an Excel file). Open it in Excel or WPS "
+                "and save it again, or export a new copy."
+            )
+            % {"suffix": suffix}
+        )
     return _open_csv(path, layout)
+
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xltx", ".et"}
 
 
 # --- xlsx ---------------------------------------------------------------------------------
@@ -317,13 +333,9 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _xml_unescape(s: str) -> str:
-    return (
-        s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
+    """XML text as written: the five entities and numeric character references
+    (openpyxl and others write `&#28857;` for 点 in a formula)."""
+    return html.unescape(s)
 
 
 _FORMULA = re.compile(rb"<c\b([^>]*)>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)")
@@ -437,37 +449,51 @@ def _open_ole2(path: Path, layout: Layout = MEMBERS) -> Table:
 
 
 def detect_encoding(data: bytes) -> str:
-    """BOM first; else UTF-8 if the bytes are valid UTF-8; else GB18030 (a superset of
-    GBK and GB2312, what Excel on a Chinese Windows writes as "CSV")."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+    """The encoding `decode_text` reads `data` with."""
+    return decode_text(data)[1]
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding). BOM first; else UTF-8 if the bytes are valid UTF-8; else
+    GB18030 (a superset of GBK and GB2312, what Excel on a Chinese Windows writes as
+    "CSV"). A UTF-8 byte-order mark in front of GBK text (some editors add one when
+    they re-save) is taken off and the rest read as GBK: the mark does not make the
+    text UTF-8."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as e:
+            raise FileProblem(
+                _(
+                    "The text file says it is UTF-16 but has unreadable bytes at position "
+                    "%(pos)d. Save it as CSV UTF-8 or as .xlsx."
+                )
+                % {"pos": e.start}
+            ) from e
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if bom else data
     try:
-        data.decode("utf-8")
-        return "utf-8"
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("gb18030")
-        return "gb18030"
+        return body.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as e:
         raise FileProblem(
             _(
-                "The text file is neither UTF-8 nor GBK/GB18030 (unreadable bytes at "
-                "position %(pos)d). Save it as CSV UTF-8 or as .xlsx."
+                "The text file is neither UTF-8 nor GBK/GB18030 (unreadable bytes on line "
+                "%(line)d, at byte %(pos)d). Save it as CSV UTF-8 or as .xlsx."
             )
-            % {"pos": e.start}
+            % {"line": body[: e.start].count(b"\n") + 1, "pos": e.start + (3 if bom else 0)}
         ) from e
 
 
 def _open_csv(path: Path, layout: Layout = MEMBERS) -> Table:
     data = path.read_bytes()
     sample = data[:8192]
-    encoding = detect_encoding(data)
-    if encoding != "utf-16" and b"\x00" in sample:
+    if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in sample:
         raise FileProblem(_("This is a binary file, not a spreadsheet or CSV text."))
-    text = data.decode(encoding)
+    text, encoding = decode_text(data)
     del data
     if not text.strip():
         raise FileProblem(_("The file is empty."))

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import encrypted_fields.fields
+import chamber.core.fields
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -461,7 +461,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "id_number",
-                    encrypted_fields.fields.EncryptedCharField(
+                    chamber.core.fields.EncryptedCharField(
                         blank=True, max_length=18, null=True, verbose_name="ID number"
                     ),
                 ),

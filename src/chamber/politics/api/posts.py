@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chamber.core import api_fields
 from chamber.core.api import service_errors
 from chamber.core.pagination import CappedCountPagination
 from chamber.members.api import OrgCodeField, ScopedPKField
@@ -74,7 +75,7 @@ class PostUpdateSerializer(PostSerializer):
 
 
 class EndPostSerializer(serializers.Serializer):
-    end = serializers.DateField()
+    end = api_fields.DateField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 

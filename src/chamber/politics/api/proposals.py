@@ -10,11 +10,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from chamber.core import api_fields
 from chamber.core.api import StepBody, UserNameField, service_errors, step_schema
+from chamber.core.filters import IdFilter
+from chamber.core.inputs import FormParser, JSONParser, MultiPartParser
 from chamber.core.pagination import CappedCountPagination
 from chamber.core.steps import local_day
 from chamber.members.api import OrgCodeField, ScopedPKField
@@ -134,7 +136,7 @@ class ProposalSerializer(serializers.ModelSerializer):
     topics = TopicsField(required=False)
     lead_unit = serializers.StringRelatedField()
     overdue = serializers.SerializerMethodField()
-    submit_on = serializers.DateField(
+    submit_on = api_fields.DateField(
         write_only=True,
         required=False,
         help_text="On create: submit it on this day too (else it stays a draft).",
@@ -239,7 +241,7 @@ class OnSerializer(StepBody):
     """A proposal step is dated by its day: `on`, or the day of `occurred_at`
     (default today)."""
 
-    on = serializers.DateField(
+    on = api_fields.DateField(
         required=False, help_text="The day the step happened (or give occurred_at)."
     )
 
@@ -279,7 +281,7 @@ class ReturnSerializer(OnSerializer):
 
 
 class ExtendSerializer(OnSerializer):
-    due = serializers.DateField()
+    due = api_fields.DateField()
     reason = serializers.CharField(max_length=300)
 
 
@@ -318,7 +320,7 @@ class ProposalFilter(filters.FilterSet):
     organization = filters.CharFilter(
         method="in_org", help_text="Organisation code: a submitter is (or was) its member."
     )
-    person = filters.NumberFilter(method="by_person", help_text="Lead or co-submitter id.")
+    person = IdFilter(method="by_person", help_text="Lead or co-submitter id.")
     submitted_after = filters.DateFilter(field_name="submitted_on", lookup_expr="gte")
     submitted_before = filters.DateFilter(field_name="submitted_on", lookup_expr="lte")
 
