@@ -23,12 +23,27 @@ class Command(BaseCommand):
             help="The load date the demo's history runs to (default: today in Asia/Shanghai).",
         )
         parser.add_argument(
+            "--through-engine",
+            action="store_true",
+            help="Take every case step through the step engine (slower) instead of "
+            "writing the cases in bulk.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing when the database already holds organisations (used by make run).",
         )
 
-    def handle(self, *args, seed: int, members: int, if_empty: bool, today=None, **options):
+    def handle(
+        self,
+        *args,
+        seed: int,
+        members: int,
+        if_empty: bool,
+        today=None,
+        through_engine: bool = False,
+        **options,
+    ):
         if Organization.objects.exists():
             if if_empty:
                 self.stdout.write("The database holds data already; demo not loaded again.")
@@ -53,7 +68,11 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             counts = build.build_all(
-                seed=seed, members=members, today=demo.today, progress=progress
+                seed=seed,
+                members=members,
+                today=demo.today,
+                progress=progress,
+                through_engine=through_engine,
             )
         self.stdout.write("")
         summary = ", ".join(f"{k} {v:,}" for k, v in counts.items())
