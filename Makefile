@@ -40,6 +40,8 @@ run: install
 	@echo "    xixiang   secretary of the Xixiang street chamber"
 	@echo "    leader    leader, read-only"
 	@echo "    admin     administrator"
+	@echo "  Members' portal (http://127.0.0.1:$(PORT)/portal/login/), demo member sign-in:"
+	@$(BIN)/chamber demo_member
 	@echo ""
 	@echo "  Web, background worker and scheduler run together; Ctrl-C stops all three."
 	$(BIN)/chamber serve --port $(PORT)

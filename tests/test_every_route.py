@@ -96,6 +96,8 @@ def fill(pattern: str, name: str, other: str) -> str:
         "token": "x",
         "path": "x",
         "url": "x",
+        "name": "x",
+        "photo": record,
     }
     steps = {"case_step": "resolve", "event_step": "announce", "proposal_step": "submit"}
     if name in steps:

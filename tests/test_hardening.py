@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.test import RequestFactory, override_settings
 
@@ -63,6 +64,7 @@ def _deploy_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
         "CHAMBER_SECRET_KEY": secrets.token_urlsafe(50),
         "CHAMBER_ALLOWED_HOSTS": "chamber.example.gov.cn",
         "CHAMBER_DEBUG": "0",
+        "CHAMBER_FIELD_KEYS": Fernet.generate_key().decode(),
         **extra_env,
     }
     env.pop("CHAMBER_SECURE_COOKIES", None)

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "chamber.casework",
     "chamber.activities",
     "chamber.politics",
+    "chamber.portal",
     "chamber.reports",
     "chamber.notify",
     "chamber.workbench",
@@ -115,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chamber.portal.middleware.PortalBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # No control characters in query parameters or page form posts (core/inputs.py).
     "chamber.core.inputs.InputRuleMiddleware",

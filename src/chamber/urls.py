@@ -16,6 +16,8 @@ urlpatterns = [
     path("reports/", include("chamber.reports.urls")),
     path("politics/", include("chamber.politics.urls")),
     path("activities/", include("chamber.activities.urls")),
+    path("portal/", include("chamber.portal.urls")),
+    path("members/online/", include("chamber.portal.staff_urls")),
     path("notifications/", include("chamber.notify.urls")),
     path(
         "accounts/login/",

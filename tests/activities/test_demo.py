@@ -96,8 +96,13 @@ def test_demo_donations_funds_council_honours(demo):
 
 
 def _fingerprint():
+    from chamber.demo.portal import OPEN_EVENTS
+
+    # The portal's demo adds events open for sign-up after today (demo/portal.py): not
+    # the activities builder's, which this test rebuilds.
+    events = Event.objects.exclude(title__in=[e[2] for e in OPEN_EVENTS])
     return (
-        list(Event.objects.order_by("starts_at", "title").values_list("title", "starts_at")),
+        list(events.order_by("starts_at", "title").values_list("title", "starts_at")),
         sorted(Registration.objects.values_list("code", "party_size", "status")),
         sorted(CheckIn.objects.values_list("registration__code", "headcount")),
         sorted(Donation.objects.values_list("receipt_no", "amount", "kind", "purpose")),

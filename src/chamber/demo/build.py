@@ -13,6 +13,7 @@ from .members import build_members, build_members_later
 from .notices import build_notices
 from .orgs import build_tree
 from .politics import build_politics, build_politics_later
+from .portal import build_portal
 from .timeline import DemoCalendar, default_today
 from .users import build_users, name_users
 
@@ -61,5 +62,6 @@ def build_all(
     )
     name_users()
     counts.update(build_notices(today=demo.today))
+    counts.update(build_portal(seed=seed, root=root, today=demo.today))
     counts["organizations"] = 1 + len(streets)
     return counts

@@ -15,6 +15,7 @@ from django.db.models import Q
 from chamber.members.figures import dues_figures, dues_figures_with_children
 from chamber.orgs.grouping import with_subtrees
 from chamber.orgs.models import Organization
+from chamber.portal.figures import portal_figures
 
 from . import sections
 from .members_figures import member_figures, member_figures_with_children
@@ -32,6 +33,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("meetings", sections.meetings),
     ("honors", sections.honors),
     ("dues", lambda org, p: dues_figures(org, p.start, p.end)),
+    ("portal", portal_figures),
 ]
 
 
