@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -70,12 +71,6 @@ def check_in_problems() -> list[str]:
     return out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PARTIAL (issue 12 item 5): main's new demo (w13a) writes its cases directly; "
-    "same-day steps drawn at random hours come out of order. w12's replay through the "
-    "engine was dropped in the merge and must be redone on the new demo.",
-)
 def test_the_demo_has_no_row_the_engine_would_refuse():
     call_command("demo", members=400, seed=3)
     assert Case.objects.exists() and Proposal.objects.exists() and CheckIn.objects.exists()
@@ -96,3 +91,15 @@ def test_the_history_checker_finds_what_the_engine_refuses():
     assert any("not allowed from received" in p for p in problems)
     assert any("the record was resolved" in p for p in problems)
     assert any("before" in p for p in problems)
+
+
+def test_the_demo_through_the_engine_takes_every_case_step_and_none_is_refused():
+    out = StringIO()
+    call_command("demo", members=100, seed=3, through_engine=True, stdout=out)
+    assert "case steps refused 0," in out.getvalue()
+    assert CaseEvent.objects.exclude(step="escalate").count() > 100
+    assert case_problems() == {}
+    # the engine wrote the cases' fields from the steps' dates, and marked the late entries
+    assert Case.objects.filter(status="closed", closed_on__isnull=False).exists()
+    assert CaseEvent.objects.filter(entered_late=True).exists()
+    assert not CaseEvent.objects.filter(at__gt=timezone.now()).exists()

@@ -28,7 +28,10 @@ def build_all(
     members: int,
     today: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    through_engine: bool = False,
 ) -> dict[str, int]:
+    """`through_engine`: the cases take their steps through the step engine, one by
+    one, instead of being written in bulk (several times slower; docs/casework.md)."""
     demo = DemoCalendar(today or default_today())
     root, streets = build_tree()
     counts = build_members(
@@ -37,13 +40,29 @@ def build_all(
     counts.update(build_politics(seed=seed, root=root, demo=demo))
     counts.update(build_activities_seed(seed=seed, root=root, streets=streets, demo=demo))
     build_users()
-    counts.update(build_casework(seed=seed, members=members, root=root, streets=streets, demo=demo))
+    counts.update(
+        build_casework(
+            seed=seed,
+            members=members,
+            root=root,
+            streets=streets,
+            demo=demo,
+            through_engine=through_engine,
+        )
+    )
     # The years after the seed years; the members first, as everything else draws on them.
     counts.update(build_members_later(seed=seed, demo=demo))
     counts.update(build_politics_later(seed=seed, root=root, demo=demo))
     counts.update(build_activities_later(seed=seed, root=root, streets=streets, demo=demo))
     counts.update(
-        build_casework_later(seed=seed, members=members, root=root, streets=streets, demo=demo)
+        build_casework_later(
+            seed=seed,
+            members=members,
+            root=root,
+            streets=streets,
+            demo=demo,
+            through_engine=through_engine,
+        )
     )
     # party building over every year's members, then the self-assessments over it all
     counts.update(build_party(seed=seed, streets=streets, today=demo.today))

@@ -24,8 +24,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from chamber.casework.choices import (
+    FINAL_STATUSES,
     CaseSource,
     Priority,
     Satisfaction,
@@ -42,10 +45,12 @@ from chamber.casework.models import (
     Expert,
     Visit,
 )
+from chamber.casework.services import cases as svc
 from chamber.casework.workdays import WorkCalendar
 from chamber.core import bulk
+from chamber.core import steps as engine
 from chamber.members.choices import Rank
-from chamber.members.models import Membership
+from chamber.members.models import Enterprise, Membership
 from chamber.orgs.choices import Role
 from chamber.orgs.models import Organization, RoleAssignment
 
@@ -190,10 +195,18 @@ RESOLUTIONS = [
 UNSATISFIED = ["办理时间太长", "问题只解决了一部分", "费用仍然偏高", "答复不具体"]
 
 
-def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
-    return datetime.datetime.combine(
+def _at(
+    day: datetime.date, rng: random.Random, after: datetime.datetime | None = None
+) -> datetime.datetime:
+    """A working hour of `day`, and never before `after` (the case's previous step), so
+    that same-day steps keep their order, as the step engine requires. The draws are
+    the same either way, so every date (and every figure) stays what it was."""
+    at = datetime.datetime.combine(
         day, datetime.time(rng.randint(9, 17), rng.randint(0, 59)), tzinfo=SHANGHAI
     )
+    if after is not None and at <= after:
+        at = after + datetime.timedelta(minutes=1)
+    return at
 
 
 class _Stop(Exception):
@@ -215,14 +228,20 @@ class _Sim:
         self.slow = LATER_SLOW if later else 0.0
         self.thorough = later
         self.events: list[dict[str, Any]] = []
+        # A step on the load date happens before the load: no step in the future.
+        self.now = timezone.now()
 
     def step(self, case: Case, step: str, to: str, day: datetime.date, comment="", **data):
+        after = self.events[-1]["at"] if self.events else None
+        at = _at(day, self.rng, after)
+        if at > self.now:
+            at = max(self.now, after + datetime.timedelta(seconds=1)) if after else self.now
         self.events.append(
             {
                 "step": step,
                 "from_status": case.status if step != Step.RAISE else "",
                 "to_status": to,
-                "at": _at(day, self.rng),
+                "at": at,
                 "comment": comment,
                 "data": data,
             }
@@ -473,8 +492,11 @@ def _plan_year(
         )
 
 
-def _write(plan: _Plan, cal: WorkCalendar, last: datetime.date, later: bool) -> dict[str, int]:
-    """Writes the planned visits, then simulates and writes their cases up to `last`."""
+def _write(
+    plan: _Plan, cal: WorkCalendar, last: datetime.date, later: bool, through_engine: bool = False
+) -> dict[str, int]:
+    """Writes the planned visits, then simulates and writes their cases up to `last`:
+    in bulk, or (`through_engine`) by taking each step through the step engine."""
     rng, visits, staff = plan.rng, plan.visits, plan.staff
     depts = _departments()
     categories = {c.code: c for c in Category.objects.all()}
@@ -518,6 +540,14 @@ def _write(plan: _Plan, cal: WorkCalendar, last: datetime.date, later: bool) -> 
     cases, timelines, merged = _simulate(
         rng, cal, raised, visits, staff, categories, cat_codes, cat_weights, depts, last, later
     )
+    if through_engine:
+        refused = _replay(cases, timelines, merged, staff, random.Random(f"replay:{later}"))
+        return {
+            "visits": len(visits),
+            "cases": len(cases),
+            "case steps taken through the engine": sum(map(len, timelines)),
+            "case steps refused": refused,
+        }
     bulk.insert_objects(Case, cases)
     timeline_of = {id(c): t for c, t in zip(cases, timelines, strict=True)}
     for case, target in merged:
@@ -535,6 +565,95 @@ def _write(plan: _Plan, cal: WorkCalendar, last: datetime.date, later: bool) -> 
     return {"visits": len(visits), "cases": len(cases), "case events": len(events)}
 
 
+def _typing_lag(rng: random.Random) -> datetime.timedelta:
+    """How long after a step staff type it in: mostly the same day, some within the
+    grace time, a few days or weeks later (补录)."""
+    r = rng.random()
+    if r < 0.8:
+        return datetime.timedelta(minutes=rng.randint(5, 240))
+    if r < 0.95:
+        return datetime.timedelta(days=rng.randint(1, 2), minutes=rng.randint(0, 600))
+    return datetime.timedelta(days=rng.randint(4, 25))
+
+
+def _typed(at: datetime.datetime, rng: random.Random) -> Any:
+    """Type a step in a little after it happened, never after the load."""
+    return engine.typed_at(max(at, min(at + _typing_lag(rng), timezone.now())))
+
+
+def _replay(cases, timelines, merged, staff, rng: random.Random) -> int:
+    """Take every simulated step through the step engine (`chamber demo
+    --through-engine`), in the order they happened across all cases, each typed in a
+    little after it happened: the history obeys every rule a user's does, and the
+    engine, not the simulation, writes the cases' fields. A refused step is not written
+    (nor the case's later steps); the count of refusals is returned (0 is tested)."""
+    target_of = {id(case): target for case, target in merged}
+    index_of = {id(case): i for i, case in enumerate(cases)}
+    order = sorted((e["at"], i, j) for i, t in enumerate(timelines) for j, e in enumerate(t))
+    real: dict[int, Case] = {}
+    dead: set[int] = set()
+    refused = 0
+    for at, i, j in order:
+        if i in dead:
+            continue
+        sim, e = cases[i], timelines[i][j]
+        step, actor = e["step"], staff.get(sim.organization_id)
+        if step == Step.ESCALATE:
+            continue  # the third return escalates by itself
+        with _typed(at, rng):
+            try:
+                if step == Step.RAISE:
+                    real[i] = svc.raise_case(
+                        actor=actor,
+                        organization=sim.organization,
+                        enterprise=Enterprise(pk=sim.enterprise_id),
+                        category=sim.category,
+                        title=sim.title,
+                        priority=sim.priority,
+                        source=sim.source,
+                        visit=sim.visit,
+                        occurred_at=at,
+                    )
+                    continue
+                case, kw = real[i], {"actor": actor, "occurred_at": at}
+                if step == Step.MERGE:
+                    target = real[index_of[id(target_of[id(sim)])]]
+                    target.refresh_from_db(fields=["status"])
+                    if target.status in FINAL_STATUSES:
+                        # the duplicate came in after the first was settled: declined
+                        svc.reject_case(case=case, reason="与已办结诉求重复", **kw)
+                    else:
+                        svc.merge_case(case=case, into=target, comment=e["comment"], **kw)
+                else:
+                    _take(step, case, e, **kw)
+            except ValidationError:
+                refused += 1
+                dead.add(i)
+    return refused
+
+
+def _take(step: str, case: Case, e: dict[str, Any], **kw: Any) -> None:
+    """The simulated step taken through the case service's named step."""
+    data, comment = e["data"], e["comment"]
+    if step == Step.ASSIGN:
+        svc.assign_case(case=case, assignee=kw["actor"], **kw)
+    elif step == Step.HAND_OVER:
+        dept = Department.objects.get(pk=data["department_id"])
+        svc.hand_over_case(case=case, department=dept, comment=comment, **kw)
+    elif step == Step.RETURN:
+        svc.return_case(case=case, reason=comment, **kw)
+    elif step == Step.RESOLVE:
+        svc.resolve_case(case=case, resolution=comment, **kw)
+    elif step == Step.FOLLOW_UP:
+        svc.follow_up_case(
+            case=case, satisfaction=data["satisfaction"], score=data["score"], comment=comment, **kw
+        )
+    elif step in (Step.REOPEN, Step.REJECT):
+        svc.take(step, case, reason=comment, **kw)
+    else:  # start, urge, close
+        svc.take(step, case, comment=comment, **kw)
+
+
 def _work_calendar(demo: DemoCalendar) -> WorkCalendar:
     # due dates of the last cases run past the load date
     return WorkCalendar.load(datetime.date(2014, 1, 1), datetime.date(demo.today.year + 2, 12, 31))
@@ -547,6 +666,7 @@ def build_casework(
     root: Organization,
     streets: dict[str, Organization],
     demo: DemoCalendar | None = None,
+    through_engine: bool = False,
 ) -> dict[str, int]:
     """The seed years, 2014–2017, from the seed's generator; their cases live on to the
     load date."""
@@ -578,7 +698,7 @@ def build_casework(
             members_by=members_by,
             scale=scale,
         )
-    counts = _write(plan, cal, demo.today, later=False)
+    counts = _write(plan, cal, demo.today, later=False, through_engine=through_engine)
     counts["experts"] = sum(len(v) for v in experts.values())
     return counts
 
@@ -590,6 +710,7 @@ def build_casework_later(
     root: Organization,
     streets: dict[str, Organization],
     demo: DemoCalendar,
+    through_engine: bool = False,
 ) -> dict[str, int]:
     """The years after the seed years, to the load date, from a generator of their own:
     visits this month, cases still open, some of them past their due date."""
@@ -618,9 +739,11 @@ def build_casework_later(
             members_by=members_by,
             scale=scale,
         )
-    counts = _write(plan, cal, demo.today, later=True)
+    counts = _write(plan, cal, demo.today, later=True, through_engine=through_engine)
     counts = {f"{k} after 2017": v for k, v in counts.items()}
-    counts["seed-year follow-ups caught up in 2018"] = _catch_up_follow_ups(rng, cal, plan.staff)
+    counts["seed-year follow-ups caught up in 2018"] = _catch_up_follow_ups(
+        rng, cal, plan.staff, through_engine
+    )
     return counts
 
 
@@ -831,7 +954,9 @@ def _resolve_and_follow_up(sim: _Sim, case: Case, done: datetime.date) -> None:
         sim.step(case, Step.CLOSE, Status.CLOSED, c, note)
 
 
-def _catch_up_follow_ups(rng: random.Random, cal: WorkCalendar, staff: dict[int, Any]) -> int:
+def _catch_up_follow_ups(
+    rng: random.Random, cal: WorkCalendar, staff: dict[int, Any], through_engine: bool = False
+) -> int:
     """The seed years leave a tenth of their resolved cases without a follow-up; the
     federation caught up with them early in 2018 (dated then, so no seed-year figure
     moves; the seed's last cases, resolved in 2018, a few days after) and closed them."""
@@ -867,6 +992,22 @@ def _catch_up_follow_ups(rng: random.Random, cal: WorkCalendar, staff: dict[int,
                     data=data,
                 )
             )
+    if through_engine:
+        typing = random.Random("replay:catch-up")
+        for case, (follow, close) in zip(
+            cases, zip(events[::2], events[1::2], strict=True), strict=True
+        ):
+            case.refresh_from_db()
+            for e in (follow, close):
+                with _typed(e.at, typing):
+                    _take(
+                        e.step,
+                        case,
+                        {"data": e.data, "comment": e.comment},
+                        actor=e.actor,
+                        occurred_at=e.at,
+                    )
+        return len(cases)
     Case.objects.bulk_update(
         cases,
         ["satisfaction", "satisfaction_score", "followed_up_on", "closed_on", "status"],

@@ -23,6 +23,12 @@ class Command(BaseCommand):
             help="The load date the demo's history runs to (default: today in Asia/Shanghai).",
         )
         parser.add_argument(
+            "--through-engine",
+            action="store_true",
+            help="Take every case step through the step engine (slower) instead of "
+            "writing the cases in bulk.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing when the database already holds organisations (used by make run).",
@@ -42,6 +48,7 @@ class Command(BaseCommand):
         if_empty: bool,
         today=None,
         province: bool = False,
+        through_engine: bool = False,
         **options,
     ):
         if Organization.objects.exists():
@@ -68,7 +75,11 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             counts = build.build_all(
-                seed=seed, members=members, today=demo.today, progress=progress
+                seed=seed,
+                members=members,
+                today=demo.today,
+                progress=progress,
+                through_engine=through_engine,
             )
             if province:
                 from chamber.demo.province import build_province
