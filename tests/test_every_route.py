@@ -100,6 +100,7 @@ def fill(pattern: str, name: str, other: str) -> str:
         "indicator": record,  # scorecards: a manual score on an assessment
         "file": record,  # scorecards: an evidence file
         "photo": record,
+        "action": "approve",  # returns: a step on a return
     }
     steps = {"case_step": "resolve", "event_step": "announce", "proposal_step": "submit"}
     if name in steps:

@@ -62,6 +62,8 @@ def _fingerprint(database_url: str, media, keys: dict[str, str]) -> dict:
 def test_backup_restores_every_count_sum_id_number_and_file(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("CHAMBER_FIELD_SALT", settings.SALT_KEY)
     monkeypatch.setenv("CHAMBER_SECRET_KEY", settings.SECRET_KEY)
+    # The keys the data is encrypted with, as production keeps them in the environment.
+    monkeypatch.setenv("CHAMBER_FIELD_KEYS", ",".join(settings.CHAMBER_FIELD_KEYS))
     media = tmp_path / "media"
     settings.MEDIA_ROOT = media
     call_command("demo", members=200, seed=4)

@@ -16,7 +16,11 @@ class MobileForm(StyledFormMixin, forms.Form):
         label=_("Mobile number"),
         max_length=20,
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": "13800000000"}
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "tel",
+                "placeholder": _("11-digit mobile number"),
+            }
         ),
     )
 

@@ -17,7 +17,7 @@ from chamber.members.figures import dues_figures, dues_figures_with_children
 from chamber.orgs.grouping import with_subtrees
 from chamber.orgs.models import Organization
 from chamber.party.figures import party_figures, party_figures_with_children
-from chamber.portal.figures import portal_figures
+from chamber.portal.figures import portal_figures, portal_figures_with_children
 
 from . import sections
 from .members_figures import member_figures, member_figures_with_children
@@ -55,6 +55,7 @@ GROUPED: dict[str, Grouped] = {
     "honors": sections.honors_with_children,
     "dues": lambda org, children, p: dues_figures_with_children(org, children, p.start, p.end),
     "party": lambda org, children, p: party_figures_with_children(org, children, p.start, p.end),
+    "portal": portal_figures_with_children,
 }
 
 

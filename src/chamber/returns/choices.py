@@ -1,10 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
-    APPROVED = "approved", _("approved")
+    APPROVED = "approved", pgettext_lazy("return", "approved")
     SUBMITTED = "submitted", _("submitted")
     SUPERSEDED = "superseded", _("superseded")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chamber.orgs.scope import ScopedQuerySet
 
@@ -76,7 +77,9 @@ class ReturnLine(models.Model):
     corrected it, with the reason."""
 
     ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
-    figure = models.CharField(_("figure"), max_length=100)  # a path such as "members.total"
+    figure = models.CharField(
+        pgettext_lazy("return", "figure"), max_length=100
+    )  # a path such as "members.total"
     computed = models.CharField(_("computed value"), max_length=40)
     reported = models.CharField(_("reported value"), max_length=40)
     reason = models.TextField(_("reason for the correction"), blank=True)
