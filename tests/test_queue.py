@@ -94,7 +94,7 @@ def test_a_worker_killed_mid_task_leaves_nothing_and_the_task_runs_again_once(tm
     shared = Shared(tmp_path)
     table = DBTaskResult._meta.db_table
     first = shared.start("worker", "--interval", "0.2")
-    _wait(lambda: shared.count(f"SELECT COUNT(*) FROM {table} WHERE status='RUNNING'") == 1)
+    _wait(lambda: shared.count(f"SELECT COUNT(*) FROM {table} WHERE status='RUNNING'") == 1, 180)
     time.sleep(1.0)  # inside the task's transaction
     first.send_signal(signal.SIGKILL)
     first.wait()
@@ -180,7 +180,7 @@ def test_a_worker_killed_mid_import_and_a_new_one_ends_with_the_import_done_once
     shared.env["CHAMBER_MEDIA"] = str(media)
     table = DBTaskResult._meta.db_table
     first = shared.start("worker", "--interval", "0.2")
-    _wait(lambda: shared.count(f"SELECT COUNT(*) FROM {table} WHERE status='RUNNING'") == 1)
+    _wait(lambda: shared.count(f"SELECT COUNT(*) FROM {table} WHERE status='RUNNING'") == 1, 180)
     time.sleep(1.5)
     first.send_signal(signal.SIGKILL)
     first.wait()
